@@ -1,0 +1,51 @@
+# The README's two commands: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SOURCES ?= config/sources.official.toml
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL server used by `make test` (the tests create and drop their own databases on it).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test lint typecheck migrations-check pytest bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Embedded mode: SQLite under ./var, in-process worker; imports or refreshes the lists, then serves :8000.
+run: install
+	$(BIN)/screening db upgrade
+	-SCREENING_SOURCES_FILE=$(SOURCES) $(BIN)/screening lists refresh
+	SCREENING_SOURCES_FILE=$(SOURCES) $(BIN)/screening serve --host $(HOST) --port $(PORT)
+
+## Lint, types, migrations on PostgreSQL, then the suite on SQLite and PostgreSQL with a real Redis and workers.
+test: install lint typecheck migrations-check pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+migrations-check:
+	$(BIN)/python -m tests.support.migrations_check "$(TEST_POSTGRES_URL)"
+
+pytest:
+	SCREENING_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" SCREENING_TEST_REDIS_URL="$(TEST_REDIS_URL)" \
+	SCREENING_TEST_REQUIRE_SERVICES=1 $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/import_lists.py
+	$(BIN)/python benchmarks/matching.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,24 @@
+"""FastAPI app factory."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+
+from service.api import routes_health, routes_lists
+from service.api.deps import require_api_key
+from service.api.errors import install_error_handlers
+from service.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for the given settings (tests pass their own)."""
+    app = FastAPI(
+        title="Sanctions & export-control screening",
+        version="0.1.0",
+        description="Screens parties and shipments against versioned official sanctions lists.",
+    )
+    app.state.settings = settings or get_settings()
+    install_error_handlers(app)
+    app.include_router(routes_health.router)
+    app.include_router(routes_lists.router, dependencies=[Depends(require_api_key)])
+    return app

@@ -1,0 +1,219 @@
+"""`screening ...`: serve, worker, beat, db upgrade, lists import/fetch/refresh/status/diff."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.core.errors import ScreeningError
+from service.settings import get_settings
+
+app = typer.Typer(help="Sanctions and export-control screening service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+lists_app = typer.Typer(help="Sanctions list versions: import, fetch, refresh, status, diff.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(lists_app, name="lists")
+
+
+def _fail(exc: ScreeningError) -> None:
+    typer.secho(f"error [{exc.code}]: {exc.message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+def _published(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        typer.secho(f"error: --published must be YYYY-MM-DD, got {value!r}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the API (docs at /docs). Without a broker, an in-process worker and scheduler run beside it."""
+    import uvicorn
+
+    from service.api.app import create_app
+    from workers.dispatch import EmbeddedScheduler
+
+    settings = get_settings()
+    if not settings.broker_url:
+        EmbeddedScheduler(settings.refresh_interval_seconds).start()
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="worker processes")] = 2,
+    queues: Annotated[str, typer.Option(help="comma-separated queues")] = "celery",
+) -> None:
+    """Run a Celery worker (needs SCREENING_BROKER_URL)."""
+    from workers.celery_app import celery_app
+
+    if not get_settings().broker_url:
+        typer.secho("error: set SCREENING_BROKER_URL (e.g. redis://127.0.0.1:6379/0)", fg="red", err=True)
+        raise typer.Exit(2)
+    celery_app.worker_main(
+        ["worker", f"--concurrency={concurrency}", f"--queues={queues}", "--loglevel=INFO", "--without-gossip"]
+    )
+
+
+@app.command()
+def beat() -> None:
+    """Run Celery beat: enqueues `lists.refresh` on the configured interval (needs SCREENING_BROKER_URL)."""
+    from workers.celery_app import celery_app
+
+    if not get_settings().broker_url:
+        typer.secho("error: set SCREENING_BROKER_URL (e.g. redis://127.0.0.1:6379/0)", fg="red", err=True)
+        raise typer.Exit(2)
+    celery_app.start(["beat", "--loglevel=INFO", f"--schedule={get_settings().download_dir.parent / 'beat'}"])
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to SCREENING_DATABASE_URL."""
+    from service.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    typer.echo("database is at the latest revision")
+
+
+@lists_app.command("import")
+def lists_import(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ofac-csv, un-xml, eu-fsf-xml, ... (see README)")],
+    paths: Annotated[list[Path], typer.Argument(help="file(s) or a folder")],
+    list_id: Annotated[str | None, typer.Option("--list-id", help="default: the format name")] = None,
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+) -> None:
+    """Import list files as a new version; identical content is a no-op, a broken file changes nothing."""
+    from service.refresh import import_files
+
+    try:
+        result = import_files(
+            get_settings(),
+            list_id=list_id or fmt,
+            name=name or list_id or fmt,
+            fmt=fmt,
+            paths=[p.resolve() for p in paths],
+            published=_published(published),
+        )
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"{result.list_id}: {result.outcome} version {result.version_id} "
+        f"({result.entity_count} entities; diff {result.diff or 'n/a'}; "
+        f"parse {result.parse_seconds:.1f}s, store {result.store_seconds:.1f}s)"
+    )
+    for warning in result.warnings[:20]:
+        typer.echo(f"  warning: {warning}")
+
+
+def _run_refresh(only: list[str] | None, as_json: bool) -> None:
+    from service.refresh import refresh_all
+
+    try:
+        reports = refresh_all(get_settings(), only)
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in reports], indent=2))
+    else:
+        for r in reports:
+            colour = {"unreachable": "yellow", "rejected": "red"}.get(r.outcome, "green")
+            typer.secho(f"{r.list_id:14} {r.outcome:13} {r.message}", fg=colour)
+    if any(r.outcome == "unreachable" for r in reports):
+        typer.secho(
+            "some official sources are unreachable (offline?); the last good versions stay active",
+            fg="yellow",
+            err=True,
+        )
+
+
+@lists_app.command("fetch")
+def lists_fetch(
+    list_ids: Annotated[list[str] | None, typer.Argument(help="only these lists")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Download the lists of the sources file (conditional requests, timeouts) and import what changed."""
+    _run_refresh(list_ids, as_json)
+
+
+@lists_app.command("refresh")
+def lists_refresh(
+    list_ids: Annotated[list[str] | None, typer.Argument(help="only these lists")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fetch URL sources and re-read path sources; what `make run` and the beat task do."""
+    _run_refresh(list_ids, as_json)
+
+
+@lists_app.command("status")
+def lists_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Each list's active version, entity count and last fetch outcome."""
+    from service.db.session import session_scope
+    from service.versions import list_status
+
+    with session_scope(get_settings().database_url) as session:
+        rows = list_status(session)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("no lists imported yet: run `screening lists refresh` or `screening lists import`")
+    for row in rows:
+        active = row["active_version"]
+        if isinstance(active, dict):
+            typer.echo(f"{row['list_id']:14} {active['label']:36} {active['entity_count']:>7} entities")
+        else:
+            typer.echo(f"{row['list_id']:14} (no active version) {row['last_error'] or ''}")
+
+
+@lists_app.command("diff")
+def lists_diff(
+    list_id: str,
+    version: Annotated[int | None, typer.Option(help="version id; default: the active version")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(help="ids shown per category")] = 20,
+) -> None:
+    """Added, removed and changed entity ids of a version against its predecessor."""
+    from service.db.session import session_scope
+    from service.versions import diff_of
+
+    try:
+        with session_scope(get_settings().database_url) as session:
+            ver, diff = diff_of(session, list_id, version)
+            label = ver.label
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps({"label": label, **diff}, indent=2))
+        return
+    typer.echo(f"{label} against version {diff['previous_version_id']}")
+    for key in ("added", "removed", "changed"):
+        ids = diff[key]
+        assert isinstance(ids, list)
+        more = f" (+{len(ids) - limit} more)" if len(ids) > limit else ""
+        typer.echo(f"  {key:8} {len(ids):6}  {', '.join(ids[:limit])}{more}")
+
+
+if __name__ == "__main__":
+    app(prog_name="screening")

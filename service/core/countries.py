@@ -1,0 +1,126 @@
+"""Country names and codes → ISO 3166-1 alpha-2, tolerant of the spellings sanctions lists use."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+
+# Spellings seen in OFAC, UN, EU, UK and CSL files that pycountry's lookup does not resolve by itself.
+_ALIASES: dict[str, str] = {
+    "russia": "RU",
+    "russian federation": "RU",
+    "iran": "IR",
+    "iran (islamic republic of)": "IR",
+    "syria": "SY",
+    "syrian arab republic": "SY",
+    "north korea": "KP",
+    "korea, north": "KP",
+    "korea north": "KP",
+    "democratic people's republic of korea": "KP",
+    "dprk": "KP",
+    "korea, democratic people's republic of": "KP",
+    "south korea": "KR",
+    "korea, south": "KR",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "burma": "MM",
+    "myanmar (burma)": "MM",
+    "laos": "LA",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "moldova": "MD",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "taiwan": "TW",
+    "chinese taipei": "TW",
+    "hong kong": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "palestinian": "PS",
+    "palestine": "PS",
+    "occupied palestinian territory": "PS",
+    "west bank": "PS",
+    "gaza": "PS",
+    "congo, democratic republic of the": "CD",
+    "democratic republic of the congo": "CD",
+    "congo (democratic republic)": "CD",
+    "drc": "CD",
+    "congo": "CG",
+    "republic of the congo": "CG",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "uae": "AE",
+    "kosovo": "XK",
+    "czech republic": "CZ",
+    "macedonia": "MK",
+    "north macedonia": "MK",
+    "the netherlands": "NL",
+    "netherlands antilles": "AN",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "the gambia": "GM",
+    "gambia, the": "GM",
+    "bahamas, the": "BS",
+    "vatican": "VA",
+    "holy see": "VA",
+    "micronesia": "FM",
+    "st. kitts and nevis": "KN",
+    "st. lucia": "LC",
+    "st. vincent and the grenadines": "VC",
+    "soviet union": "SU",
+    "ussr": "SU",
+    "yugoslavia": "YU",
+    "serbia and montenegro": "CS",
+    "crimea": "UA",
+    "region: crimea": "UA",
+}
+
+_CLEAN = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def to_iso2(value: str | None) -> str | None:
+    """Resolve a country name, alpha-2 or alpha-3 code to alpha-2; None when it cannot be resolved."""
+    if value is None:
+        return None
+    text = _CLEAN.sub(" ", value).strip().strip(".").strip()
+    if not text or text in ("-0-", "-"):
+        return None
+    key = text.lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if len(text) == 2 and text.isalpha():
+        country = pycountry.countries.get(alpha_2=text.upper())
+        return country.alpha_2 if country else None
+    if len(text) == 3 and text.isalpha():
+        country = pycountry.countries.get(alpha_3=text.upper())
+        if country:
+            return str(country.alpha_2)
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        pass
+    try:
+        fuzzy = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        return None
+    return str(fuzzy[0].alpha_2) if len(fuzzy) == 1 else None
+
+
+def is_iso2(code: str) -> bool:
+    """True when `code` is an assigned ISO 3166-1 alpha-2 code (or XK, used by lists for Kosovo)."""
+    if code == "XK":
+        return True
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None

@@ -1,0 +1,1 @@
+"""List parsers: one module per official format, each mapping into `service.core.model.ListEntry`."""
