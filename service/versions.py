@@ -135,6 +135,7 @@ def import_parsed(
         effective_on=published_on or now.date(),
         entity_count=len(parsed.entries),
         name_count=sum(len(e.names) for e in parsed.entries),
+        dated_count=sum(1 for e in parsed.entries if e.listed_on is not None),
         warnings=parsed.warnings[:200],
         parse_seconds=round(parse_seconds, 3),
     )
@@ -250,5 +251,6 @@ def version_dict(version: ListVersion) -> dict[str, object]:
         "effective_on": version.effective_on.isoformat(),
         "entity_count": version.entity_count,
         "name_count": version.name_count,
+        "dated_count": version.dated_count,
         "source": version.source,
     }

@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('effective_on', sa.Date(), nullable=False),
     sa.Column('entity_count', sa.Integer(), nullable=False),
     sa.Column('name_count', sa.Integer(), nullable=False),
+    sa.Column('dated_count', sa.Integer(), nullable=False),
     sa.Column('warnings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('parse_seconds', sa.Double(), nullable=False),
     sa.ForeignKeyConstraint(['list_id'], ['list_source.list_id'], name=op.f('fk_list_version_list_id_list_source')),

@@ -17,6 +17,7 @@ class ListVersionRead(BaseModel):
     effective_on: str
     entity_count: int
     name_count: int
+    dated_count: int
     source: str
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -32,22 +33,32 @@ class NameKind(StrEnum):
     FORMER = "former"  # f.k.a. / previous name
 
 
+@lru_cache(maxsize=65536)
+def _char_script(ch: str) -> str | None:
+    try:
+        script = unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return None
+    if script == "CJK":
+        return "Han"
+    return script.title()
+
+
 def detect_script(text: str) -> str:
     """Return the dominant Unicode script of the letters in `text` ("Latin", "Cyrillic", "Arabic", ...)."""
+    if text.isascii():
+        # The common case on every list; unicodedata.name per character is comparatively slow.
+        return "Latin" if any(ch.isalpha() for ch in text) else "Zyyy"
     counts: dict[str, int] = {}
     for ch in text:
         if not ch.isalpha():
             continue
-        try:
-            script = unicodedata.name(ch).split(" ", 1)[0]
-        except ValueError:
-            continue
-        if script in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL"):
-            script = {"CJK": "Han"}.get(script, script.title())
-        counts[script] = counts.get(script, 0) + 1
+        script = _char_script(ch)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
     if not counts:
         return "Zyyy"  # ISO 15924 "common": digits and punctuation only
-    return max(counts.items(), key=lambda kv: kv[1])[0].title()
+    return max(counts.items(), key=lambda kv: kv[1])[0]
 
 
 @dataclass(frozen=True, slots=True)

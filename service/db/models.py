@@ -73,6 +73,9 @@ class ListVersion(Base):
     effective_on: Mapped[date] = mapped_column(Date, index=True)
     entity_count: Mapped[int] = mapped_column(Integer)
     name_count: Mapped[int] = mapped_column(Integer)
+    # Entries carrying their own listing date. Zero (OFAC legacy CSV) means `as_of` must pick a version in
+    # force on the date instead of filtering entries by their listing date.
+    dated_count: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list[str]] = mapped_column(JSONType, default=list)
     parse_seconds: Mapped[float] = mapped_column(default=0.0)
 

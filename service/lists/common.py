@@ -78,12 +78,22 @@ _MONTHS = {
 }
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+
+
 def parse_date(value: str | None) -> date | None:
     """Parse the full dates lists use (ISO, DD/MM/YYYY, DD.MM.YYYY, DD Mon YYYY, ISO datetime); None if not full."""
     text = clean(value)
     if text is None:
         return None
     text = text.strip()
+    iso = _ISO_DATE.match(text)
+    if iso:
+        # Fast path: most list dates are ISO; strptime over many formats is slow on 10^5 values.
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%d-%b-%Y", "%m/%d/%Y"):
         try:
             return datetime.strptime(text, fmt).date()
