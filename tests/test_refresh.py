@@ -1,4 +1,4 @@
-"""`screening lists fetch/refresh`: downloads over HTTP with conditional requests; offline or broken keeps the version."""
+"""`screening lists fetch/refresh` over HTTP with conditional requests; offline or broken keeps the version."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.test_versions import V1, V2, write_sdn
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
