@@ -125,15 +125,11 @@ def to_iso2(value: str | None) -> str | None:
         country = pycountry.countries.get(alpha_3=text.upper())
         if country:
             return str(country.alpha_2)
+    # Exact lookups only: fuzzy country search is slow (~80 ms a miss) and guesses on free text.
     try:
         return str(pycountry.countries.lookup(text).alpha_2)
     except LookupError:
-        pass
-    try:
-        fuzzy = pycountry.countries.search_fuzzy(text)
-    except LookupError:
         return None
-    return str(fuzzy[0].alpha_2) if len(fuzzy) == 1 else None
 
 
 def is_iso2(code: str) -> bool:
