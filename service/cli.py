@@ -25,13 +25,13 @@ def _fail(exc: ScreeningError) -> None:
     raise typer.Exit(2)
 
 
-def _published(value: str | None) -> date | None:
+def _date(value: str | None, option: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        typer.secho(f"error: --published must be YYYY-MM-DD, got {value!r}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {option} must be YYYY-MM-DD, got {value!r}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 
 
@@ -84,6 +84,35 @@ def beat() -> None:
     celery_app.start(["beat", "--loglevel=INFO", f"--schedule={get_settings().download_dir.parent / 'beat'}"])
 
 
+@app.command("screen-file")
+def screen_file_command(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="counterparties, .csv or .jsonl")],
+    out: Annotated[Path, typer.Option("--out", help="result JSON lines, one per input, in input order")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="screen against what was listed on YYYY-MM-DD")] = None,
+    threshold: Annotated[float | None, typer.Option(help="review threshold (0.55-1.0)")] = None,
+) -> None:
+    """Screen a file of counterparties against the active lists in the configured database, without the server."""
+    from service.core.match_config import MatchConfig
+    from service.screen_file import screen_file
+
+    config = MatchConfig()
+    if threshold is not None:
+        if not 0.55 <= threshold <= 1.0:
+            typer.secho("error: --threshold must be between 0.55 and 1.0", fg="red", err=True)
+            raise typer.Exit(2)
+        config = MatchConfig(review_threshold=threshold, report_threshold=min(config.report_threshold, threshold))
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            summary = screen_file(get_settings().database_url, input_file, handle, as_of=_date(as_of), config=config)
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"{summary.total} screened: {summary.clear} CLEAR, {summary.review} REVIEW, {summary.block} BLOCK, "
+        f"{summary.errors} invalid → {out}"
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to SCREENING_DATABASE_URL."""
@@ -111,7 +140,7 @@ def lists_import(
             name=name or list_id or fmt,
             fmt=fmt,
             paths=[p.resolve() for p in paths],
-            published=_published(published),
+            published=_date(published, "--published"),
         )
     except ScreeningError as exc:
         _fail(exc)
