@@ -37,6 +37,7 @@ class SelectedVersion:
     list_id: str
     version_id: int
     label: str
+    sha256: str
     # current | entry_dates | version_in_force | unknown (see module docstring)
     mode: str
 
@@ -46,16 +47,18 @@ def select_versions(session: Session, as_of: date | None) -> list[SelectedVersio
     selected: list[SelectedVersion] = []
     for source, active in repo.active_versions(session):
         if as_of is None:
-            selected.append(SelectedVersion(source.list_id, active.id, active.label, "current"))
+            selected.append(SelectedVersion(source.list_id, active.id, active.label, active.sha256, "current"))
         elif active.dated_count > 0:
-            selected.append(SelectedVersion(source.list_id, active.id, active.label, "entry_dates"))
+            selected.append(SelectedVersion(source.list_id, active.id, active.label, active.sha256, "entry_dates"))
         else:
             in_force = repo.version_in_force(session, source.list_id, as_of)
             if in_force is not None:
-                selected.append(SelectedVersion(source.list_id, in_force.id, in_force.label, "version_in_force"))
+                selected.append(
+                    SelectedVersion(source.list_id, in_force.id, in_force.label, in_force.sha256, "version_in_force")
+                )
             else:
                 oldest = repo.versions_of(session, source.list_id)[0]
-                selected.append(SelectedVersion(source.list_id, oldest.id, oldest.label, "unknown"))
+                selected.append(SelectedVersion(source.list_id, oldest.id, oldest.label, oldest.sha256, "unknown"))
     return selected
 
 
@@ -99,7 +102,7 @@ class IndexCache:
     """Per-process cache of matcher indexes keyed by the exact set of list versions (LRU, a few entries)."""
 
     def __init__(self, max_indexes: int = 3, ttl_seconds: float = 2.0) -> None:
-        self._indexes: OrderedDict[tuple[int, ...], MatcherIndex] = OrderedDict()
+        self._indexes: OrderedDict[tuple[str, tuple[tuple[str, int, str], ...]], MatcherIndex] = OrderedDict()
         self._max = max_indexes
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
@@ -121,7 +124,8 @@ class IndexCache:
     def context(self, db_url: str, as_of: date | None = None) -> ScreeningContext:
         """The index for the versions to screen against now (or on `as_of`), built on first use."""
         selected = self._selection(db_url, as_of)
-        key = tuple(sorted(s.version_id for s in selected))
+        # Content hashes in the key: a version id alone can repeat after a database is recreated.
+        key = (db_url, tuple(sorted((s.list_id, s.version_id, s.sha256) for s in selected)))
         with self._lock:
             index = self._indexes.get(key)
             if index is not None:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from service.db.migrate import upgrade
 from service.db.models import Base
 from service.db.session import engine_for
+from service.screening_service import INDEXES
 from service.settings import Settings
 from tests.support.databases import create_database, drop_database
 
@@ -84,8 +85,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         return
     url = request.getfixturevalue("postgres_url")
     _truncate(url)
+    INDEXES.clear()
     yield url
     _truncate(url)
+    INDEXES.clear()
 
 
 @pytest.fixture
