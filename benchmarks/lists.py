@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("/tmp/screening-bench-lists.pickle")  # outside the project: parsed entries, keyed by source mtimes
 
 
-def load_real_lists(sources_file: Path = ROOT / "config" / "sources.shared.toml") -> tuple[list[ListEntry], dict[str, str]]:
+def load_real_lists(
+    sources_file: Path = ROOT / "config" / "sources.shared.toml",
+) -> tuple[list[ListEntry], dict[str, str]]:
     """All entries of the shared lists plus list id → version label (file date or mtime)."""
     from service.lists import registry
     from service.lists.sources import load_sources
@@ -24,14 +26,14 @@ def load_real_lists(sources_file: Path = ROOT / "config" / "sources.shared.toml"
             cached_stamp, entries, versions = pickle.loads(CACHE.read_bytes())
             if cached_stamp == stamp:
                 return entries, versions
-        except Exception:  # noqa: BLE001 - a stale or corrupt cache is simply rebuilt
+        except Exception:
             pass
     entries = []
     versions: dict[str, str] = {}
     for src in sources:
         try:
             parsed = registry.parse(src.format, src.paths, src.id)
-        except Exception as exc:  # noqa: BLE001 - another helper's parser may not exist yet
+        except Exception as exc:
             print(f"note: skipping {src.id} ({src.format}): {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
         entries.extend(parsed.entries)

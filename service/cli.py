@@ -53,7 +53,7 @@ def serve(
 
     settings = get_settings()
     if not settings.broker_url:
-        EmbeddedScheduler(settings.refresh_interval_seconds).start()
+        EmbeddedScheduler(settings.refresh_interval_seconds, settings.sweep_interval_seconds).start()
     uvicorn.run(create_app(settings), host=host, port=port)
 
 
@@ -75,7 +75,7 @@ def worker(
 
 @app.command()
 def beat() -> None:
-    """Run Celery beat: enqueues `lists.refresh` on the configured interval (needs SCREENING_BROKER_URL)."""
+    """Run Celery beat: enqueues `lists.refresh` and `batches.sweep` on their intervals (needs SCREENING_BROKER_URL)."""
     from workers.celery_app import celery_app
 
     if not get_settings().broker_url:

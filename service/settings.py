@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = PROJECT_ROOT / "config" / "sources.official.toml"
+# Accepted only in development: the production check below refuses it.
+DEFAULT_WEBHOOK_SECRET = "development-webhook-secret"
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,19 @@ class Settings(BaseSettings):
     refresh_interval_seconds: int = 6 * 3600
     # Bootstrap API keys (comma separated) accepted until the key store exists; never a default in production.
     api_keys: str = ""
+    # Batches: limits enforced before parsing where possible (413 beyond), and how the work is cut up.
+    batch_max_items: int = Field(100_000, ge=1)
+    batch_max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+    batch_chunk_size: int = Field(500, ge=1, le=10_000)
+    # A chunk queued or running for longer than this is re-enqueued by the `batches.sweep` beat task.
+    chunk_timeout_seconds: int = Field(300, ge=1)
+    chunk_max_attempts: int = Field(5, ge=1)
+    sweep_interval_seconds: float = Field(60.0, gt=0)
+    # Webhooks: HMAC-SHA256 secret (never the default outside development), timeout, bounded retries with backoff.
+    webhook_secret: str = DEFAULT_WEBHOOK_SECRET
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_max_attempts: int = Field(8, ge=1)
+    webhook_backoff_seconds: float = Field(2.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -37,6 +52,8 @@ class Settings(BaseSettings):
                 raise ValueError("SCREENING_DATABASE_URL must point at PostgreSQL in production")
             if not self.broker_url:
                 raise ValueError("SCREENING_BROKER_URL must be set in production")
+            if self.webhook_secret == DEFAULT_WEBHOOK_SECRET or len(self.webhook_secret) < 16:
+                raise ValueError("SCREENING_WEBHOOK_SECRET must be set (16+ characters) in production")
         return self
 
     @property

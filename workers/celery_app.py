@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 from service.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 def make_celery() -> Celery:
@@ -24,7 +30,11 @@ def make_celery() -> Celery:
             "refresh-lists": {
                 "task": "lists.refresh",
                 "schedule": float(settings.refresh_interval_seconds),
-            }
+            },
+            "sweep-batches": {
+                "task": "batches.sweep",
+                "schedule": float(settings.sweep_interval_seconds),
+            },
         },
         timezone="UTC",
     )
@@ -32,3 +42,27 @@ def make_celery() -> Celery:
 
 
 celery_app = make_celery()
+
+
+@worker_init.connect
+def _warm_index(**_: Any) -> None:
+    """Build the matcher index in the parent before the pool forks, so children share it instead of each
+    spending ~15 s on the real lists; a child still rebuilds by itself when the active versions change."""
+    from service.db.session import engine_for
+    from service.screening_service import INDEXES
+
+    url = get_settings().database_url
+    try:
+        INDEXES.context(url)
+    except Exception:
+        log.exception("could not warm the matcher index; chunks will build it on first use")
+    finally:
+        engine_for(url).dispose()
+
+
+@worker_process_init.connect
+def _fresh_connections(**_: Any) -> None:
+    """A forked child must not reuse the parent's pooled database connections."""
+    from service.db.session import engine_for
+
+    engine_for(get_settings().database_url).dispose(close=False)

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -130,3 +132,86 @@ class ImportAttempt(Base):
     version_id: Mapped[int | None] = mapped_column(ForeignKey("list_version.id"), nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class Batch(Base):
+    """One submitted batch: its idempotency key, status, counters (updated atomically by chunks) and webhook state."""
+
+    __tablename__ = "batch"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_batch_idempotency_key"),
+        Index("ix_batch_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Reserved for per-organisation keys; the unique constraint moves to (org_id, idempotency_key) then.
+    org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | completed | failed
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # None without a callback; pending → delivered | failed, each event sent at most once successfully.
+    webhook_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    total: Mapped[int] = mapped_column(Integer)
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    clear_count: Mapped[int] = mapped_column(Integer, default=0)
+    review_count: Mapped[int] = mapped_column(Integer, default=0)
+    block_count: Mapped[int] = mapped_column(Integer, default=0)
+    list_versions: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class BatchChunk(Base):
+    """A slice of a batch's validated items: the unit a worker task screens, retries and the sweeper re-enqueues."""
+
+    __tablename__ = "batch_chunk"
+    __table_args__ = (Index("ix_batch_chunk_status_touched", "status", "touched_at"),)
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), primary_key=True)
+    chunk_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seq: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | done
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Last time the chunk was enqueued or started; the sweeper's clock.
+    touched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class BatchResult(Base):
+    """One screened item: keyed on (batch, seq) so a replayed chunk inserts nothing twice."""
+
+    __tablename__ = "batch_result"
+    __table_args__ = (Index("ix_batch_result_decision", "batch_id", "decision", "seq"),)
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class WebhookDelivery(Base):
+    """Every webhook attempt, successful or not, with what was sent and what came back."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_batch", "batch_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(32))
+    attempt: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[float] = mapped_column(Float)
+    signature: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,66 @@
+"""`MatchConfig`: every threshold and weight of name matching and screening, explicit and frozen (later per org)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """Thresholds and weights; defaults chosen from `benchmarks/matching.py` measurements (see the lead's note)."""
+
+    # --- name scorer -------------------------------------------------------------------------------------------
+    # Two tokens below this similarity (rapidfuzz Indel ratio, 0..1) do not match at all.
+    token_cutoff: float = 0.7
+    # Tokens shorter than this only match exactly; below `fuzzy_first_letter_length` the first letters must agree.
+    fuzzy_min_length: int = 4
+    fuzzy_first_letter_length: int = 5
+    # Similarity credited when a single letter is the initial of the other side's token ("V." ~ "Vladimir").
+    initial_similarity: float = 0.7
+    # Weight of a token left unmatched, relative to its length. Persons get a smaller weight for the surplus tokens of
+    # the longer name, because lists often add middle names and patronymics that the counterparty omits.
+    unmatched_weight: float = 1.0
+    # Leftover parts on both sides mean a different name part (another surname), not an omission: weighed up.
+    conflict_weight: float = 1.5
+    person_surplus_weight: float = 0.35
+    # OFAC FAQ 5: one matching name part out of several is not a hit; such a comparison is capped here.
+    single_part_cap: float = 0.5
+    # Both names carry numbers and they differ ("Vessel 1" / "Vessel 2"): capped here; numbers are identity.
+    number_mismatch_cap: float = 0.4
+    # Spacing variants ("AL QAIDA" / "ALQAIDA") are compared on the joined tokens when token counts differ.
+    concat_min: float = 0.9
+    # Legal forms are weak evidence: a small bonus when both name the same class, a small malus when they disagree.
+    legal_form_agree: float = 0.02
+    legal_form_disagree: float = -0.05
+
+    # --- name kinds --------------------------------------------------------------------------------------------
+    weak_alias_factor: float = 0.9
+    former_name_factor: float = 0.97
+
+    # --- secondary attributes (applied only when both sides have them) ------------------------------------------
+    country_agree: float = 0.04
+    country_disagree: float = -0.08
+    dob_exact: float = 0.08
+    dob_year: float = 0.04
+    dob_disagree: float = -0.15
+    dob_year_tolerance: int = 1
+    identifier_match: float = 0.3
+    identifier_disagree: float = -0.05
+    type_disagree: float = -0.2
+
+    # --- reporting and decision ----------------------------------------------------------------------------------
+    # Names scoring below this are not reported at all (and the index may skip them: candidate recall is exact
+    # above it). Must stay above `single_part_cap` and `number_mismatch_cap`.
+    report_threshold: float = 0.7
+    review_threshold: float = 0.8
+    # BLOCK without an identifier needs a name at least this good plus an agreeing secondary attribute.
+    block_name_threshold: float = 0.95
+    # An identifier match blocks when the name is at least this similar (guards against a reused number).
+    identifier_block_name_min: float = 0.5
+    max_matches: int = 20
+
+    def __post_init__(self) -> None:
+        if self.report_threshold <= max(self.single_part_cap, self.number_mismatch_cap):
+            raise ValueError("report_threshold must exceed the single-part and number-mismatch caps")
+        if not 0.0 < self.token_cutoff <= 1.0:
+            raise ValueError("token_cutoff must be in (0, 1]")

@@ -1,0 +1,140 @@
+"""Transliteration to Latin and a romanisation-neutral skeleton, so one name written in different systems meets.
+
+Two steps, both pure and cached by the caller:
+
+* `to_latin` turns any script into lowercase ASCII. Cyrillic uses our own ICAO 9303 table (unidecode's Serbian and
+  Kazakh letters are wrong for names); Latin letters with diacritics that stand for Slavic sounds (ISO 9 / GOST 7.79
+  "ž", "č", "š", "ŝ", Serbian "ć", "đ") are expanded to the digraphs ICAO uses, so ISO 9 and ICAO spellings agree;
+  everything else (Greek, Arabic, Armenian, Georgian, Han...) goes through unidecode.
+* `skeleton` folds the remaining differences between romanisation systems on one token: ICAO "iu"/"ia" against the
+  older passport rules "yu"/"ya", ISO 9 "û"/"â" (already "u"/"a" after step one) and "j", BGN/PCGN "y" for й, "kh"
+  against ISO 9 "h", "ts" against "c", doubled letters. It is applied to both sides, so it only ever loses the
+  distinction between spellings that some system writes the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+# ICAO 9303 (2015) for Russian, plus the letters of Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian, Kazakh,
+# Kyrgyz, Mongolian and Tajik that occur in sanctions lists. Serbian ћ/ђ use the Serbian Latin alphabet (ć→ch, dj).
+_CYRILLIC: dict[str, str] = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "і": "i",
+    "ї": "i",
+    "є": "ie",
+    "ґ": "g",
+    "ў": "u",
+    "ђ": "dj",
+    "ј": "j",
+    "љ": "lj",
+    "њ": "nj",
+    "ћ": "ch",
+    "џ": "dz",
+    "ѓ": "g",
+    "ќ": "k",
+    "ѕ": "dz",
+    "ә": "a",
+    "ғ": "g",
+    "қ": "k",
+    "ң": "n",
+    "ө": "o",
+    "ұ": "u",
+    "ү": "u",
+    "һ": "h",
+    "ҳ": "h",
+    "ҷ": "j",
+    "ӣ": "i",
+    "ӯ": "u",
+}
+
+# Latin letters whose plain unidecode form would drop a sound that other systems spell with a digraph.
+_LATIN_DIGRAPHS: dict[str, str] = {
+    "ž": "zh",
+    "č": "ch",
+    "š": "sh",
+    "ŝ": "shch",
+    "ć": "ch",
+    "đ": "dj",
+    "ß": "ss",
+    "æ": "ae",
+    "ø": "o",
+    "œ": "oe",
+}
+
+_TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS})
+
+# Ordered rewrites on one lowercase ASCII token; longer patterns first so "shch" is not eaten by "sh".
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("shch", "sh"),  # ICAO/BGN Щ; German-style "sch" below
+    ("sch", "sh"),
+    ("tch", "ch"),  # French "Tchaikovsky"
+    ("kh", "h"),  # ICAO/BGN Х against ISO 9 "h"
+    ("zh", "z"),  # ICAO Ж against English "Zukov"-style spellings
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),  # Arabic ق: "Qaida"/"Kaida"
+    ("x", "ks"),  # "Alexander"/"Aleksandr"
+    ("w", "v"),  # German "Wladimir"
+    ("tz", "c"),
+    ("ts", "c"),  # ICAO Ц against ISO 9 / Serbian "c"
+    ("dj", "d"),  # Serbian Đ written "Dj" or "D"
+    ("j", "i"),  # ISO 9 / German "j" for й, "ju"/"ja"
+    ("y", "i"),  # BGN "y" for й and ы; "yu"/"ya" against ICAO "iu"/"ia"
+    ("ou", "u"),  # French-style romanisation of Arabic: "Oussama"/"Usama"
+)
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def to_latin(text: str) -> str:
+    """Lowercase ASCII romanisation of `text` in any script (ICAO 9303 for Cyrillic)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    return unidecode(text).lower()
+
+
+def skeleton(token: str) -> str:
+    """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'."""
+    if any(ch.isdigit() for ch in token):
+        return token  # numbers are identity; never fold them
+    for old, new in _FOLDS:
+        if old in token:
+            token = token.replace(old, new)
+    return _DOUBLES.sub(r"\1", token)

@@ -1,0 +1,220 @@
+"""All batch queries: batches, chunks, results (replay-safe inserts), atomic counters and webhook attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Insert, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from service.db.models import Batch, BatchChunk, BatchResult, WebhookDelivery
+
+DECISIONS = ("CLEAR", "REVIEW", "BLOCK")
+_ROWS_PER_INSERT = 1000
+# A webhook becomes due in the same UPDATE that finishes the batch, so it is never due twice.
+_PENDING_IF_CALLBACK = case((Batch.callback_url.is_not(None), "pending"), else_=None)
+_COUNTER = {"CLEAR": "clear_count", "REVIEW": "review_count", "BLOCK": "block_count"}
+
+
+def get_batch(session: Session, batch_id: str) -> Batch | None:
+    return session.get(Batch, batch_id)
+
+
+def batch_by_key(session: Session, idempotency_key: str) -> Batch | None:
+    return session.scalars(select(Batch).where(Batch.idempotency_key == idempotency_key)).first()
+
+
+def add_batch(session: Session, batch: Batch, chunks: Sequence[dict[str, Any]]) -> None:
+    """Insert a batch and its chunks in the caller's transaction; a duplicate key raises IntegrityError on flush."""
+    session.add(batch)
+    session.flush()
+    if chunks:
+        session.execute(insert(BatchChunk), list(chunks))
+
+
+def get_chunk(session: Session, batch_id: str, chunk_no: int) -> BatchChunk | None:
+    return session.get(BatchChunk, (batch_id, chunk_no))
+
+
+def start_chunk(session: Session, batch_id: str, chunk_no: int, now: datetime) -> int:
+    """Mark a not-yet-done chunk running and count the attempt; the attempt number, or 0 if it was already done."""
+    result = session.execute(
+        update(BatchChunk)
+        .where(BatchChunk.batch_id == batch_id, BatchChunk.chunk_no == chunk_no, BatchChunk.status != "done")
+        .values(status="running", attempts=BatchChunk.attempts + 1, started_at=now, touched_at=now)
+        .returning(BatchChunk.attempts)
+    )
+    attempts = result.scalar_one_or_none()
+    return 0 if attempts is None else int(attempts)
+
+
+def mark_batch_running(session: Session, batch_id: str, now: datetime) -> None:
+    session.execute(
+        update(Batch).where(Batch.id == batch_id, Batch.status == "queued").values(status="running", started_at=now)
+    )
+
+
+def _insert_ignore(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def insert_results(session: Session, batch_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert results, skipping (batch, seq) pairs already stored; the count per decision of rows really inserted."""
+    counts = dict.fromkeys(DECISIONS, 0)
+    if not rows:
+        return counts
+    insert_fn = _insert_ignore(session)
+    # Slices keep a multi-row VALUES under SQLite's bound-parameter limit.
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        statement: Insert = (
+            insert_fn(BatchResult)
+            .values([{**row, "batch_id": batch_id} for row in rows[start : start + _ROWS_PER_INSERT]])
+            .on_conflict_do_nothing(index_elements=["batch_id", "seq"])
+            .returning(BatchResult.decision)
+        )
+        for decision in session.scalars(statement):
+            counts[decision] = counts.get(decision, 0) + 1
+    return counts
+
+
+def add_progress(session: Session, batch_id: str, counts: dict[str, int]) -> None:
+    """Add newly inserted results to the batch counters in one atomic UPDATE (no read-modify-write)."""
+    inserted = sum(counts.values())
+    if inserted == 0:
+        return
+    values: dict[str, Any] = {"processed": Batch.processed + inserted}
+    for decision, column in _COUNTER.items():
+        if counts.get(decision):
+            values[column] = getattr(Batch, column) + counts[decision]
+    session.execute(update(Batch).where(Batch.id == batch_id).values(**values))
+
+
+def set_list_versions_once(session: Session, batch_id: str, list_versions: dict[str, str]) -> None:
+    session.execute(
+        update(Batch).where(Batch.id == batch_id, Batch.list_versions.is_(None)).values(list_versions=list_versions)
+    )
+
+
+def finish_chunk(session: Session, batch_id: str, chunk_no: int, now: datetime) -> None:
+    session.execute(
+        update(BatchChunk)
+        .where(BatchChunk.batch_id == batch_id, BatchChunk.chunk_no == chunk_no)
+        .values(status="done", finished_at=now, touched_at=now, error=None)
+    )
+
+
+def complete_if_done(session: Session, batch_id: str, now: datetime) -> bool:
+    """Move the batch to completed when every item is processed; True only for the one caller that did it."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.status == "running", Batch.processed >= Batch.total)
+        .values(
+            status="completed",
+            completed_at=now,
+            webhook_state=_PENDING_IF_CALLBACK,
+        )
+    )
+    return result.rowcount == 1
+
+
+def fail_batch(session: Session, batch_id: str, error: str, now: datetime) -> bool:
+    """Move an unfinished batch to failed; True only for the one caller that did it."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.status.in_(("queued", "running")))
+        .values(status="failed", completed_at=now, error=error, webhook_state=_PENDING_IF_CALLBACK)
+    )
+    return result.rowcount == 1
+
+
+def record_chunk_error(session: Session, batch_id: str, chunk_no: int, error: str, now: datetime) -> None:
+    session.execute(
+        update(BatchChunk)
+        .where(BatchChunk.batch_id == batch_id, BatchChunk.chunk_no == chunk_no, BatchChunk.status != "done")
+        .values(status="queued", error=error, touched_at=now)
+    )
+
+
+def stale_chunks(session: Session, cutoff: datetime, limit: int = 1000) -> Sequence[tuple[str, int]]:
+    """Unfinished chunks of live batches not touched since `cutoff` (lost messages, killed workers)."""
+    rows = session.execute(
+        select(BatchChunk.batch_id, BatchChunk.chunk_no)
+        .join(Batch, Batch.id == BatchChunk.batch_id)
+        .where(
+            BatchChunk.status.in_(("queued", "running")),
+            BatchChunk.touched_at < cutoff,
+            Batch.status.in_(("queued", "running")),
+        )
+        .order_by(BatchChunk.touched_at)
+        .limit(limit)
+    ).all()
+    return [(batch_id, chunk_no) for batch_id, chunk_no in rows]
+
+
+def touch_chunks(session: Session, keys: Sequence[tuple[str, int]], now: datetime) -> None:
+    for batch_id, chunk_no in keys:
+        session.execute(
+            update(BatchChunk)
+            .where(BatchChunk.batch_id == batch_id, BatchChunk.chunk_no == chunk_no)
+            .values(touched_at=now)
+        )
+
+
+def stale_webhooks(session: Session, cutoff: datetime, limit: int = 100) -> Sequence[str]:
+    """Finished batches whose webhook is still pending with no attempt since `cutoff` (the enqueue was lost)."""
+    last_attempt = (
+        select(func.max(WebhookDelivery.sent_at)).where(WebhookDelivery.batch_id == Batch.id).scalar_subquery()
+    )
+    return session.scalars(
+        select(Batch.id)
+        .where(
+            Batch.webhook_state == "pending",
+            Batch.completed_at < cutoff,
+            func.coalesce(last_attempt, Batch.completed_at) < cutoff,
+        )
+        .limit(limit)
+    ).all()
+
+
+def result_page(
+    session: Session, batch_id: str, after_seq: int, limit: int, decision: str | None
+) -> Sequence[BatchResult]:
+    """Results after a sequence number, in input order, optionally of one decision."""
+    query = select(BatchResult).where(BatchResult.batch_id == batch_id, BatchResult.seq > after_seq)
+    if decision is not None:
+        query = query.where(BatchResult.decision == decision)
+    return session.scalars(query.order_by(BatchResult.seq).limit(limit)).all()
+
+
+def count_results(session: Session, batch_id: str) -> int:
+    return int(session.scalar(select(func.count()).where(BatchResult.batch_id == batch_id)) or 0)
+
+
+def add_delivery(session: Session, delivery: WebhookDelivery) -> None:
+    session.add(delivery)
+
+
+def deliveries(session: Session, batch_id: str) -> Sequence[WebhookDelivery]:
+    return session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.batch_id == batch_id).order_by(WebhookDelivery.id)
+    ).all()
+
+
+def delivery_attempts(session: Session, batch_id: str, event: str) -> int:
+    return int(
+        session.scalar(select(func.count()).where(WebhookDelivery.batch_id == batch_id, WebhookDelivery.event == event))
+        or 0
+    )
+
+
+def set_webhook_state(session: Session, batch_id: str, state: str) -> bool:
+    """Leave `pending` for a final webhook state; True only for the caller that moved it."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Batch).where(Batch.id == batch_id, Batch.webhook_state == "pending").values(webhook_state=state)
+    )
+    return result.rowcount == 1
