@@ -221,7 +221,7 @@ def compare_names(
         used_a.update(ia)
         used_b.update(ib)
         pairs.append((x, y, sim))
-        weight = len(x) + len(y)
+        weight: float = len(x) + len(y)
         if weights is not None:
             weight *= min(weights.get(x, 1.0), weights.get(y, 1.0))
         numerator += sim * weight
