@@ -26,7 +26,7 @@ from service.core.errors import ScreeningError
 from service.db import batches_repo as repo
 from service.db.models import Batch, BatchResult, WebhookDelivery
 from service.db.session import session_scope
-from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row
+from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
 from service.screening_service import INDEXES, screen_counterparty
 from service.settings import Settings
 
@@ -153,10 +153,8 @@ def _validated_item(raw: object, where: str) -> dict[str, Any]:
     try:
         return CounterpartyIn.model_validate(raw).model_dump(mode="json", exclude_defaults=True)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first.get("loc", ()))
-        where_field = f"{where}.{path}" if path else where
-        raise BatchInputError(f"{where_field}: {first.get('msg', 'invalid')}", field=where_field) from None
+        field, message = first_error(exc, where)
+        raise BatchInputError(message, field=field) from None
 
 
 def _check_count(count: int, settings: Settings) -> None:

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from service.core.countries import is_iso2
 from service.core.matcher import Query
@@ -153,3 +153,11 @@ def counterparty_from_csv_row(row: dict[str, str]) -> dict[str, Any]:
         if value:
             data[key] = value.lower() if key == "type" else value
     return data
+
+
+def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
+    """The first pydantic error as (field path, message), the path prefixed (e.g. `items[17]`) when given."""
+    first = exc.errors()[0]
+    path = ".".join(str(p) for p in first.get("loc", ()))
+    field = f"{prefix}.{path}" if prefix and path else (prefix or path)
+    return field, f"{field}: {first.get('msg', 'invalid')}"

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from service.db.models import BatchChunk, BatchResult
 from service.db.session import session_scope
 from service.refresh import import_files
 from service.settings import Settings, get_settings
+from tests.support.webhook_receiver import WebhookReceiver
 from tests.test_versions import V1, write_sdn
 from workers.dispatch import drain
 
@@ -289,35 +289,9 @@ def test_sweeper_re_enqueues_stuck_chunks_only(embedded: Settings) -> None:
     assert batches.sweep(embedded).chunks == []
 
 
-class _Receiver:
-    """A local HTTP server recording webhook POSTs; answers the first `fail_first` requests with 500."""
-
-    def __init__(self, fail_first: int = 0) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        self.fail_first = fail_first
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(500 if len(receiver.requests) <= receiver.fail_first else 204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
 def test_webhook_is_signed_retried_with_backoff_and_each_attempt_stored(embedded: Settings) -> None:
     """The completion webhook fails twice, then succeeds: three attempt rows, one success, a verifiable signature."""
-    receiver = _Receiver(fail_first=2)
+    receiver = WebhookReceiver(fail_first=2)
     try:
         client = _client(embedded)
         batch_id = _post(client, {"items": ITEMS, "callback_url": receiver.url}).json()["id"]

@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from service.refresh import import_files
 from service.screening_service import select_versions
 from service.settings import Settings
 from tests.conftest import REDIS_URL, _truncate, service_missing, shared_path
+from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 BIN = Path(sys.executable).parent
@@ -46,28 +46,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-class Receiver:
-    """A local HTTP server recording webhook POSTs."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 @dataclass
@@ -229,7 +207,7 @@ def _result_rows(settings: Settings, batch_id: str) -> tuple[int, int]:
 
 def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     """1,000 counterparties: one batch for concurrent same-key posts, completion, paging, CSV, a signed webhook."""
-    receiver = Receiver()
+    receiver = WebhookReceiver()
     api = stack.api()
     stack.worker("worker", 2)
     items = counterparties(stack.settings, 1000)
@@ -293,7 +271,7 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
 def test_worker_killed_mid_batch_second_worker_finishes(stack: Stack) -> None:
     """SIGKILL the only worker mid-chunk: the sweeper re-enqueues its chunk, a second worker finishes the batch,
     exactly one result per item, and the webhook fires once."""
-    receiver = Receiver()
+    receiver = WebhookReceiver()
     api = stack.api()
     stack.start("beat", "beat")
     first = stack.worker("worker-a", 1)
