@@ -43,9 +43,13 @@ pytest:
 	SCREENING_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" SCREENING_TEST_REDIS_URL="$(TEST_REDIS_URL)" \
 	SCREENING_TEST_REQUIRE_SERVICES=1 $(BIN)/pytest -q
 
+## Each benchmark prints its numbers beside an in-run baseline; none is part of `make test`.
 bench: install
 	$(BIN)/python benchmarks/import_lists.py
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python -m benchmarks.shipments
+	$(BIN)/python benchmarks/screen_latency.py
+	$(BIN)/python benchmarks/batch_throughput.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
