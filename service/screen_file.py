@@ -1,4 +1,7 @@
-"""`screening screen-file`: screen a CSV or JSONL file of counterparties without the server, in input order."""
+"""`screening screen-file`: screen a CSV or JSONL file of counterparties without the server, in input order.
+
+A JSONL line with both "ship_date" and "goods" is a shipment (`service.shipments.ShipmentIn`): it is screened as of
+its own ship date (`--as-of` applies to counterparties only) and written as the shipment result document."""
 
 from __future__ import annotations
 
@@ -15,8 +18,9 @@ from pydantic import ValidationError
 
 from service.core.errors import ScreeningError
 from service.core.match_config import MatchConfig
-from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row
+from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
 from service.screening_service import INDEXES, screen_counterparty
+from service.shipments import ShipmentIn, is_shipment, screen_shipment_request
 
 
 class InputFileError(ScreeningError):
@@ -35,9 +39,8 @@ class FileSummary:
 
 def validation_error(exc: ValidationError) -> dict[str, Any]:
     """The first pydantic error as {code, message, field} (the shape of every API error)."""
-    first = exc.errors()[0]
-    field = ".".join(str(p) for p in first.get("loc", ()))
-    return {"code": "validation_error", "message": f"{field}: {first.get('msg', '')}", "field": field}
+    field, message = first_error(exc)
+    return {"code": "validation_error", "message": message, "field": field}
 
 
 def read_items(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, dict[str, Any] | None]]:
@@ -90,7 +93,18 @@ def screen_file(
     summary = FileSummary()
     for number, item, error in read_items(source):
         summary.total += 1
-        if item is not None:
+        if item is not None and is_shipment(item):
+            try:
+                document = screen_shipment_request(db_url, ShipmentIn.model_validate(item), match_config=config)
+            except ValidationError as exc:
+                error = validation_error(exc)
+            except ScreeningError as exc:
+                error = {"code": exc.code, "message": exc.message, "field": exc.field}
+            else:
+                setattr(summary, document["decision"].lower(), getattr(summary, document["decision"].lower()) + 1)
+                out.write(json.dumps(document, ensure_ascii=False) + "\n")
+                continue
+        elif item is not None:
             try:
                 counterparty = CounterpartyIn.model_validate(item)
             except ValidationError as exc:
