@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python -m benchmarks.shipments
 	$(BIN)/python benchmarks/screen_latency.py
 	$(BIN)/python benchmarks/batch_throughput.py
+	$(BIN)/python benchmarks/audit_export.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

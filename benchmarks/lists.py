@@ -20,7 +20,11 @@ def load_real_lists(
     from service.lists.sources import load_sources
 
     sources = load_sources(sources_file)
-    stamp = [(s.id, s.format, [(str(p), p.stat().st_mtime if p.exists() else 0) for p in s.paths]) for s in sources]
+    stamp: list[object] = [
+        (s.id, s.format, [(str(p), p.stat().st_mtime if p.exists() else 0) for p in s.paths]) for s in sources
+    ]
+    # Parser changes invalidate the cache too.
+    stamp.append(sorted((p.name, p.stat().st_mtime) for p in (ROOT / "service" / "lists").glob("*.py")))
     if CACHE.exists():
         try:
             cached_stamp, entries, versions = pickle.loads(CACHE.read_bytes())

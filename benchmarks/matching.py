@@ -1,7 +1,7 @@
 """One benchmark command for the matcher: quality (nomenklatura cases, yente positives/negatives, seed stories) and
 speed (throughput, latency, build time, memory), with the anchors measured in the same run.
 
-    .venv/bin/python benchmarks/matching.py [--negatives 5000] [--queries 10000]
+    .venv/bin/python benchmarks/matching.py [--negatives 5000] [--queries 2000]
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def people(path: Path, limit: int | None = None) -> list[Query]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--negatives", type=int, default=5000)
-    parser.add_argument("--queries", type=int, default=10000)
+    parser.add_argument("--queries", type=int, default=2000)
     args = parser.parse_args()
     cfg = MatchConfig()
     print(f"{'measure':<58} {'value':>18}  anchor / target")

@@ -21,13 +21,16 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from service import audit
 from service.core.errors import ScreeningError
+from service.core.match_config import MatchConfig
 from service.db import batches_repo as repo
 from service.db.models import Batch, BatchResult, WebhookDelivery
 from service.db.session import session_scope
 from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
-from service.screening_service import INDEXES, screen_counterparty
+from service.screening_service import ALGORITHM, INDEXES, screen_counterparty
 from service.settings import Settings
 
 CSV_INPUT_COLUMNS = (*CSV_COLUMNS, "address")
@@ -310,6 +313,22 @@ def create_batch(settings: Settings, key: str, body_sha256: str, submission: Bat
     try:
         with session_scope(settings.database_url) as session:
             repo.add_batch(session, batch, chunks)
+            audit.append_event(
+                session,
+                action="batch.received",
+                object_type="batch",
+                object_id=batch_id,
+                payload={
+                    "idempotency_key": key,
+                    "body_sha256": body_sha256,
+                    "items": batch.total,
+                    "chunks": batch.chunk_count,
+                    "as_of": batch.as_of,
+                    "callback_url": batch.callback_url,
+                },
+                actor=audit.API,
+                now=now,
+            )
     except IntegrityError:
         replay = _replay(settings, key, body_sha256)
         if replay is None:
@@ -357,7 +376,52 @@ def run_chunk(settings: Settings, batch_id: str, chunk_no: int) -> ChunkOutcome:
         repo.set_list_versions_once(session, batch_id, context.list_versions)
         repo.finish_chunk(session, batch_id, chunk_no, done)
         completed = repo.complete_if_done(session, batch_id, done)
+        _audit_chunk(session, batch_id, chunk_no, first_seq, counts, context.list_versions, as_of, completed, done)
     return ChunkOutcome("completed" if completed else "done", sum(counts.values()))
+
+
+def _audit_chunk(
+    session: Session,
+    batch_id: str,
+    chunk_no: int,
+    first_seq: int,
+    counts: dict[str, int],
+    list_versions: dict[str, str],
+    as_of: date | None,
+    completed: bool,
+    now: datetime,
+) -> None:
+    # One event per chunk, not per item: a 100,000-item batch would otherwise add 100,000 chained rows (and as many
+    # serialised appends); each item's own result row keeps its list versions.
+    if sum(counts.values()):
+        audit.append_event(
+            session,
+            action="batch.items_screened",
+            object_type="batch",
+            object_id=batch_id,
+            payload={
+                "chunk_no": chunk_no,
+                "first_seq": first_seq,
+                "items": sum(counts.values()),
+                "decisions": counts,
+                "list_versions": list_versions,
+                "as_of": as_of,
+                "algorithm": ALGORITHM,
+                "config_hash": audit.config_hash(MatchConfig()),
+            },
+            now=now,
+        )
+    if completed:
+        batch = repo.get_batch(session, batch_id)
+        assert batch is not None
+        audit.append_event(
+            session,
+            action="batch.completed",
+            object_type="batch",
+            object_id=batch_id,
+            payload={"counts": batch_summary(batch)["counts"], "list_versions": batch.list_versions or {}},
+            now=now,
+        )
 
 
 def record_chunk_error(settings: Settings, batch_id: str, chunk_no: int, error: str) -> int:
@@ -371,7 +435,12 @@ def record_chunk_error(settings: Settings, batch_id: str, chunk_no: int, error: 
 def fail(settings: Settings, batch_id: str, error: str) -> bool:
     """Mark a batch failed; True only for the one caller that did it (it then enqueues the webhook)."""
     with session_scope(settings.database_url) as session:
-        return repo.fail_batch(session, batch_id, error[:2000], datetime.now(UTC))
+        failed = repo.fail_batch(session, batch_id, error[:2000], datetime.now(UTC))
+        if failed:
+            audit.append_event(
+                session, action="batch.failed", object_type="batch", object_id=batch_id, payload={"error": error[:2000]}
+            )
+        return failed
 
 
 @dataclass(slots=True)
@@ -509,7 +578,16 @@ def csv_row(seq: int, document: dict[str, Any]) -> list[str]:
 
 
 def iter_results_csv(settings: Settings, batch_id: str, decision: str | None, page: int = 2000) -> Iterator[str]:
-    """The whole result set as CSV text, streamed page by page (a short session per page, none held open)."""
+    """The whole result set as CSV text, streamed page by page (a short session per page, none held open); the
+    export is recorded in the audit log before the first byte."""
+    audit.record_event(
+        settings.database_url,
+        action="export.performed",
+        object_type="batch",
+        object_id=batch_id,
+        payload={"what": "batch_results", "format": "csv", "decision": decision},
+        actor=audit.API,
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(RESULT_CSV_COLUMNS)

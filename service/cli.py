@@ -18,6 +18,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 lists_app = typer.Typer(help="Sanctions list versions: import, fetch, refresh, status, diff.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(lists_app, name="lists")
+audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 
 def _fail(exc: ScreeningError) -> None:
@@ -86,12 +88,12 @@ def beat() -> None:
 
 @app.command("screen-file")
 def screen_file_command(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="counterparties, .csv or .jsonl")],
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help=".csv or .jsonl (shipments: .jsonl)")],
     out: Annotated[Path, typer.Option("--out", help="result JSON lines, one per input, in input order")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="screen against what was listed on YYYY-MM-DD")] = None,
     threshold: Annotated[float | None, typer.Option(help="review threshold (0.55-1.0)")] = None,
 ) -> None:
-    """Screen a file of counterparties against the active lists in the configured database, without the server."""
+    """Screen a file of counterparties (JSONL: also shipments) against the active lists, without the server."""
     from service.core.match_config import MatchConfig
     from service.screen_file import screen_file
 
@@ -242,6 +244,49 @@ def lists_diff(
         assert isinstance(ids, list)
         more = f" (+{len(ids) - limit} more)" if len(ids) > limit else ""
         typer.echo(f"  {key:8} {len(ids):6}  {', '.join(ids[:limit])}{more}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    org: Annotated[str | None, typer.Option("--org", help="one organisation; default: every chain")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recompute the audit hash chain(s): exit 0 when intact, 1 naming the first broken event."""
+    from service.audit import verify_all
+
+    results = verify_all(get_settings().database_url, org)
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    for result in results:
+        if as_json:
+            continue
+        if result.broken is None:
+            typer.echo(f"{result.org_id}: ok, {result.count} events, head {result.head_seq} {result.head_hash}")
+        else:
+            typer.secho(f"{result.org_id}: BROKEN at event {result.broken.seq}: {result.broken.message}", fg="red")
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Annotated[Path, typer.Option("--out", help="file to write")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    org: Annotated[str, typer.Option("--org")] = "default",
+) -> None:
+    """Write an organisation's audit events to a file (streamed; the export itself is recorded first)."""
+    from service.audit import CLI, check_format, iter_export
+    from service.db.audit_repo import EventFilter
+
+    try:
+        chosen = check_format(fmt)
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        for text in iter_export(get_settings().database_url, chosen, EventFilter(org_id=org), actor=CLI):
+            handle.write(text)
+    typer.echo(f"audit events of {org} written to {out}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from service import audit
 from service.core.errors import ListFormatError, NotFoundError
 from service.core.model import ParsedList
 from service.db import repositories as repo
@@ -161,6 +162,25 @@ def import_parsed(
             sha256=sha256,
             message=f"{version.entity_count} entities; diff {diff}",
         ),
+    )
+    # Last in the transaction (it takes the chain lock): the event exists exactly when the version does.
+    audit.append_event(
+        session,
+        action=f"list_version.{outcome}",
+        object_type="list_version",
+        object_id=str(version.id),
+        payload={
+            "list_id": list_id,
+            "label": version.label,
+            "sha256": sha256,
+            "source": source,
+            "effective_on": version.effective_on,
+            "entity_count": version.entity_count,
+            "diff": diff,
+            "previous_active_version_id": active.id if active is not None else None,
+            "active_version_id": src.active_version_id,
+        },
+        now=now,
     )
     return ImportResult(
         list_id=list_id,

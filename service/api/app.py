@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from service.api import routes_batches, routes_health, routes_lists, routes_screen, routes_shipments
+from service.api import routes_audit, routes_batches, routes_health, routes_lists, routes_screen, routes_shipments
 from service.api.deps import require_api_key
 from service.api.errors import install_error_handlers
 from service.settings import Settings, get_settings
@@ -24,4 +24,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_screen.router, dependencies=[Depends(require_api_key)])
     app.include_router(routes_batches.router, dependencies=[Depends(require_api_key)])
     app.include_router(routes_shipments.router, dependencies=[Depends(require_api_key)])
+    app.include_router(routes_audit.router, dependencies=[Depends(require_api_key)])
     return app

@@ -15,6 +15,8 @@ class MatchConfig:
     # Tokens shorter than this only match exactly; below `fuzzy_first_letter_length` the first letters must agree.
     fuzzy_min_length: int = 4
     fuzzy_first_letter_length: int = 5
+    # A fuzzy token pair's similarity s is credited as 1 - fuzzy_penalty * (1 - s) in the name score.
+    fuzzy_penalty: float = 1.5
     # Similarity credited when a single letter is the initial of the other side's token ("V." ~ "Vladimir").
     initial_similarity: float = 0.7
     # Weight of a token left unmatched, relative to its length. Persons get a smaller weight for the surplus tokens of

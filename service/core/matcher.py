@@ -149,10 +149,10 @@ class MatcherIndex:
         self._vocab_tokens: list[str] = []
         self._postings: list[list[int]] = []
         self._identifiers: dict[str, list[int]] = {}
-        # Every distinct token of every name, sorted by length (`_by_length[n]` = first index of length >= n), for
-        # exact fuzzy neighbourhoods through rapidfuzz; `_weights` = informativeness from token frequency.
-        self._fuzzy_vocab: list[str] = []
-        self._by_length: list[int] = [0]
+        # Every distinct token of every name by length, and by length and first letter, for exact fuzzy
+        # neighbourhoods through rapidfuzz; `_weights` = informativeness from token frequency.
+        self._by_length: dict[int, list[str]] = {}
+        self._by_length_first: dict[tuple[int, str], list[str]] = {}
         self._weights: dict[str, float] = {}
         self._similar_cache: dict[tuple[str, float, int, int], dict[str, float]] = {}
         self._joined: dict[str, list[int]] = {}  # joined-pair key → name ids, exact lookups only
@@ -201,14 +201,9 @@ class MatcherIndex:
             for token, count in frequency.items()
             if count > _IDF_FULL_FREQUENCY
         }
-        self._fuzzy_vocab = sorted(frequency, key=lambda t: (len(t), t))
-        longest = len(self._fuzzy_vocab[-1]) if self._fuzzy_vocab else 0
-        self._by_length = [0] * (longest + 2)
-        position = 0
-        for length in range(longest + 2):
-            while position < len(self._fuzzy_vocab) and len(self._fuzzy_vocab[position]) < length:
-                position += 1
-            self._by_length[length] = position
+        for token in sorted(frequency):
+            self._by_length.setdefault(len(token), []).append(token)
+            self._by_length_first.setdefault((len(token), token[0]), []).append(token)
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -229,31 +224,33 @@ class MatcherIndex:
         """Number of distinct normalised names indexed."""
         return len(self._names)
 
-    def similar_tokens(self, token: str, cfg: MatchConfig) -> dict[str, float]:
+    def similar_tokens(self, token: str, cfg: MatchConfig, cutoff: float | None = None) -> dict[str, float]:
         """Every vocabulary token `token_similarity` relates to `token` (both name parts), with the similarity.
 
         Exact and complete (rapidfuzz over the length window the cutoff allows), cached: first names repeat a lot.
         """
-        key = (token, cfg.token_cutoff, cfg.fuzzy_min_length, cfg.fuzzy_first_letter_length)
+        cutoff = cfg.token_cutoff if cutoff is None else cutoff
+        key = (token, cutoff, cfg.fuzzy_min_length, cfg.fuzzy_first_letter_length)
         cached = self._similar_cache.get(key)
         if cached is not None:
             return cached
         found: dict[str, float] = {}  # the token itself is left out: equal tokens are compared directly
         size = len(token)
         if size >= cfg.fuzzy_min_length:
-            cutoff = cfg.token_cutoff
             low = max(cfg.fuzzy_min_length, math.floor(cutoff * size / (2.0 - cutoff)))
-            high = min(len(self._by_length) - 1, math.ceil((2.0 - cutoff) * size / cutoff) + 1)
-            if low < high:
-                window = self._fuzzy_vocab[self._by_length[low] : self._by_length[high]]
+            high = math.ceil((2.0 - cutoff) * size / cutoff)
+            for length in range(low, high + 1):
+                if min(size, length) < cfg.fuzzy_first_letter_length:
+                    bucket = self._by_length_first.get((length, token[0]))
+                else:
+                    bucket = self._by_length.get(length)
+                if not bucket:
+                    continue
                 for other, sim, _ in process.extract(
-                    token, window, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+                    token, bucket, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
                 ):
-                    if other == token:
-                        continue
-                    if min(size, len(other)) < cfg.fuzzy_first_letter_length and other[0] != token[0]:
-                        continue
-                    found[other] = sim
+                    if other != token:
+                        found[other] = sim
         if len(self._similar_cache) > 200_000:
             self._similar_cache.clear()
         self._similar_cache[key] = found
@@ -283,8 +280,17 @@ class MatcherIndex:
         joined: set[int] = set()
         for key in {norm.concat, *_joined_keys(norm), *keys}:
             joined.update(self._joined.get(key, ()))
+        # Two query tokens joined against one listed token ("Igor Ivanovich" / "Igorovich"): the split pairs of the
+        # scorer need 0.8, so the neighbourhood is narrower than the token one.
+        split_cutoff = max(cfg.token_cutoff, 0.8)
         for key in _joined_keys(norm) | {norm.concat}:
-            token_id = self._vocab.get(key)
+            for other in (key, *self.similar_tokens(key, cfg, split_cutoff)):
+                token_id = self._vocab.get(other)
+                if token_id is not None:
+                    joined.update(self._postings[token_id])
+        # Listed names without a strong part are posted under their initials.
+        for letter in {t[0] for t in norm.tokens}:
+            token_id = self._vocab.get(letter)
             if token_id is not None:
                 joined.update(self._postings[token_id])
         if len(per_key) == 1 or norm.strong_count <= 1 or norm.has_initials:

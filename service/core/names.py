@@ -199,6 +199,8 @@ def compare_names(
         for j, (y, ky) in enumerate(zip(b.tokens, b.kinds, strict=True)):
             if near is not None and ky <= PARTICLE:
                 sim = 1.0 if x == y else near.get(y, 0.0)
+            elif not person and (kx == INITIAL or ky == INITIAL):
+                sim = 1.0 if x == y else 0.0  # organisations: a single letter is a letter, not an initial
             else:
                 sim = token_similarity(x, kx, y, ky, config)
             if sim > 0.0:
@@ -220,6 +222,9 @@ def compare_names(
             continue
         used_a.update(ia)
         used_b.update(ib)
+        if sim < 1.0 and len(x) > 1 and len(y) > 1:
+            # A fuzzy pair is weaker evidence than its raw ratio: "miles"/"miler" are two names, not a typo.
+            sim = max(0.0, 1.0 - config.fuzzy_penalty * (1.0 - sim))
         pairs.append((x, y, sim))
         weight: float = len(x) + len(y)
         if weights is not None:
@@ -303,6 +308,8 @@ def _split_candidates(
                 if j == k:
                     continue
                 joined = other.tokens[j] + other.tokens[k]
+                if abs(len(joined) - len(token)) > 0.2 * (len(joined) + len(token)):
+                    continue  # cannot reach the 0.8 cutoff below
                 sim = Indel.normalized_similarity(token, joined, score_cutoff=max(config.token_cutoff, 0.8))
                 if sim:
                     found.append((sim, token, joined, (i,), (j, k)))

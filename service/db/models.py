@@ -215,3 +215,30 @@ class WebhookDelivery(Base):
     duration_ms: Mapped[float] = mapped_column(Float)
     signature: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """One append-only audit event in its organisation's hash chain; never updated or deleted by the application
+    (on PostgreSQL a trigger rejects UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("org_id", "seq", name="uq_audit_event_org_seq"),
+        Index("ix_audit_event_org_object", "org_id", "object_type", "object_id"),
+        Index("ix_audit_event_org_time", "org_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # Until organisations exist every event is in the "default" chain.
+    org_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))  # system | cli | api (an API key id once keys exist)
+    actor_key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    actor_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

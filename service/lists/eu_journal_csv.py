@@ -285,8 +285,28 @@ def split_names(value: str | None, *, is_person: bool, commas: bool = True) -> l
             for name in _split_commas(piece) if commas and not is_person else [piece]:
                 text = clean(name.strip(" ,;"))
                 if text and any(ch.isalnum() for ch in text):
-                    names.append(text)
+                    names.extend(slash_alternatives(text))
     return names
+
+
+_SLASHED_WORD = re.compile(r"^[^\W\d_]{3,}(?:/[^\W\d_]{3,})+$")
+
+
+def slash_alternatives(text: str) -> list[str]:
+    """Slash alternatives as separate names: "Fahd/Fahed" → ["Fahd", "Fahed"], "Ali Fahd/Fahed" → two names.
+
+    Only words whose every alternative has 3+ letters: "A/S", "S/A", "c/o" and numbers stay as written.
+    """
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if _SLASHED_WORD.match(word):
+            out: list[str] = []
+            for alternative in word.split("/"):
+                for name in slash_alternatives(" ".join([*words[:i], alternative, *words[i + 1 :]])):
+                    if name not in out:
+                        out.append(name)
+            return out[:8]
+    return [text]
 
 
 def birth_years(value: str | None) -> frozenset[int]:

@@ -101,20 +101,24 @@ def test_alias_found_and_eligible_filter(index: MatcherIndex) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="known gap: one-deletion blocking misses token pairs two insertions apart that score 0.7-0.8 "
-    "(e.g. 'fahd'/'farhad'); tracked in issue 3",
-    strict=False,
-)
 def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
+    """Blocking loses nothing at the report threshold: same entities, same scores as scoring every listed name.
+
+    Guaranteed by construction for single-token pairs (exact fuzzy neighbourhoods over the whole vocabulary) and
+    for query token pairs joined against one listed token; listed token pairs joined against one query token are
+    found through exact joined keys and through either part, which covers the sampled cases but is not a proof.
+    """
     from benchmarks.lists import load_real_lists
 
     shared_path("opensanctions", "yente_candidate_generation_benchmark")
     entries, versions = load_real_lists()
     index = MatcherIndex.build(entries, versions)
     rng = random.Random(11)
-    names = [n.value for e in rng.sample(entries, 60) for n in e.names[:1]]
+    names = [n.value for e in rng.sample(entries, 20) for n in e.names[:1]]
+    names += ["DOCKRAT, Farhad Ahmed", "Arkady Alexandrovich GOSTEV", "SHUVALOV, Igor Ivanovich", "CUBATABACO"]
     for text in names:
-        fast = {(m.entry.list_id, m.entry.entity_id) for m in index.search(Query(text), CFG)}
-        full = {(m.entry.list_id, m.entry.entity_id) for m in index.exhaustive_search(Query(text), CFG)}
+        fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(Query(text), CFG)}
+        full = {
+            (m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.exhaustive_search(Query(text), CFG)
+        }
         assert fast == full or len(full) >= CFG.max_matches, text
