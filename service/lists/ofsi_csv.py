@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from service.core.errors import ListFormatError
 from service.core.model import ListEntry, NameKind, ParsedList, Relation
 from service.lists.common import clean, csv_rows, parse_date, read_text, require_entries
 from service.lists.uk_csv import (
     UKEntryBuilder,
     add_documents,
-    check_row_width,
     find_header,
+    group_rows,
     imo_number,
     name_parts,
     split_numbered,
@@ -94,21 +93,7 @@ def parse(paths: Sequence[Path], list_id: str) -> ParsedList:
             if cells and cells[0].lower().startswith("last updated"):
                 # "Last Updated,10/04/2025" (two cells) or "Last Updated 10/04/2025" (one cell, xlsx header).
                 published = parse_date(cells[1] if len(cells) > 1 else cells[0][len("last updated") :]) or published
-        header = [c.strip() for c in rows[header_at]]
-        width = len(header)
-        builders: dict[str, UKEntryBuilder] = {}
-        for line, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-            if not any(c.strip() for c in row):
-                continue
-            check_row_width(row, width, line, FORMAT, path)
-            rec = dict(zip(header, row, strict=True))
-            gid = clean(rec.get("Group ID"))
-            if not gid:
-                raise ListFormatError(f"{FORMAT}: {path.name} row {line} has no Group ID", field="Group ID")
-            builder = builders.get(gid)
-            if builder is None:
-                builder = builders[gid] = UKEntryBuilder(list_id, gid)
-            _add_row(builder, rec)
+        builders = group_rows(rows, header_at, path, FORMAT, list_id, "Group ID", _add_row)
         for builder in builders.values():
             if not any(n.kind is NameKind.PRIMARY for n in builder.names.values()):
                 warnings.append(f"{path.name}: group {builder.entity_id} has no primary name; first alias used")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -362,6 +362,34 @@ _REQUIRED = ("Unique ID", "Name 6", "Name type")
 _REPORT_DATE = re.compile(r"Report Date:\s*(\S+)", re.IGNORECASE)
 
 
+def group_rows(
+    rows: list[list[str]],
+    header_at: int,
+    path: Path,
+    fmt: str,
+    list_id: str,
+    id_column: str,
+    add_row: Callable[[UKEntryBuilder, dict[str, str]], None],
+) -> dict[str, UKEntryBuilder]:
+    """Merge the one-row-per-name layout of the UK files into one builder per designation id, in file order."""
+    header = [c.strip() for c in rows[header_at]]
+    width = len(header)
+    builders: dict[str, UKEntryBuilder] = {}
+    for line, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not any(c.strip() for c in row):
+            continue
+        check_row_width(row, width, line, fmt, path)
+        rec = dict(zip(header, row, strict=True))
+        key = clean(rec.get(id_column))
+        if not key:
+            raise ListFormatError(f"{fmt}: {path.name} row {line} has no {id_column}", field=id_column)
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = UKEntryBuilder(list_id, key)
+        add_row(builder, rec)
+    return builders
+
+
 def parse(paths: Sequence[Path], list_id: str) -> ParsedList:
     """Parse the FCDO UK Sanctions List CSV into one entry per Unique ID."""
     entries: list[ListEntry] = []
@@ -374,21 +402,7 @@ def parse(paths: Sequence[Path], list_id: str) -> ParsedList:
             m = _REPORT_DATE.search(",".join(pre))
             if m:
                 published = parse_date(m.group(1)) or published
-        header = [c.strip() for c in rows[header_at]]
-        width = len(header)
-        builders: dict[str, UKEntryBuilder] = {}
-        for line, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-            if not any(c.strip() for c in row):
-                continue
-            check_row_width(row, width, line, FORMAT, path)
-            rec = dict(zip(header, row, strict=True))
-            uid = clean(rec.get("Unique ID"))
-            if not uid:
-                raise ListFormatError(f"{FORMAT}: {path.name} row {line} has no Unique ID", field="Unique ID")
-            builder = builders.get(uid)
-            if builder is None:
-                builder = builders[uid] = UKEntryBuilder(list_id, uid)
-            _add_row(builder, rec)
+        builders = group_rows(rows, header_at, path, FORMAT, list_id, "Unique ID", _add_row)
         entries.extend(b.build(FORMAT) for b in builders.values())
     require_entries(len(entries), [p.name for p in paths], FORMAT)
     return ParsedList(format=FORMAT, entries=entries, published=published, warnings=warnings)
