@@ -23,7 +23,7 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -102,6 +102,11 @@ def canonical_json(value: object) -> str:
     )
 
 
+def content_sha256(value: object) -> str:
+    """SHA-256 of a value's canonical JSON: identifies an input in the log without copying it."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
 def config_hash(config: object) -> str:
     """SHA-256 of a (dataclass) configuration's canonical JSON: which settings produced a result."""
     data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) and not isinstance(config, type) else config
@@ -150,6 +155,16 @@ def chained(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    """One event to append with `append_events`: what happened to which object, and the evidence."""
+
+    action: str
+    object_type: str
+    object_id: str
+    payload: dict[str, Any]
+
+
 def append_event(
     session: Session,
     *,
@@ -175,6 +190,38 @@ def append_event(
     )
     repo.add_events(session, [row])
     return row
+
+
+def append_events(
+    session: Session,
+    events: Sequence[EventSpec],
+    *,
+    actor: Actor = SYSTEM,
+    org_id: str = DEFAULT_ORG,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Append several events under one chain lock and one insert (per-item events of a batch chunk)."""
+    if not events:
+        return []
+    repo.lock_chain(session, org_id)
+    occurred_at = now or datetime.now(UTC)
+    head = repo.chain_head(session, org_id)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        row = chained(
+            head,
+            org_id=org_id,
+            occurred_at=occurred_at,
+            actor=actor,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            payload=event.payload,
+        )
+        rows.append(row)
+        head = (row["seq"], row["hash"])
+    repo.add_events(session, rows)
+    return rows
 
 
 def record_event(url: str, **event: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from service.db import batches_repo as repo
 from service.db.models import Batch, BatchResult, WebhookDelivery
 from service.db.session import session_scope
 from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
+from service.net_policy import forbidden_reason
 from service.screening_service import ALGORITHM, INDEXES, screen_counterparty
 from service.settings import Settings
 
@@ -124,8 +125,8 @@ def check_idempotency_key(value: str | None) -> str:
     return key
 
 
-def check_callback_url(value: object) -> str | None:
-    """An absolute http(s) URL or None."""
+def check_callback_url(value: object, allow_private: bool = False) -> str | None:
+    """An absolute http(s) URL or None; private and local targets only where the deployment allows them."""
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > MAX_URL_LENGTH:
@@ -135,6 +136,14 @@ def check_callback_url(value: object) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in value):
         raise BatchInputError(f"callback_url {value[:100]!r} is not an absolute http(s) URL", field="callback_url")
+    reason = None if allow_private else forbidden_reason(value)
+    if reason is not None:
+        raise BatchInputError(
+            f"callback_url must reach a public address ({reason}); private targets need"
+            " SCREENING_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true",
+            code="callback_url_forbidden",
+            field="callback_url",
+        )
     return value
 
 
@@ -201,7 +210,7 @@ def parse_json_submission(body: bytes, settings: Settings) -> BatchSubmission:
     if not isinstance(items, list):
         raise BatchInputError("items must be a list of counterparties", field="items")
     _check_count(len(items), settings)
-    callback_url = check_callback_url(data.get("callback_url"))
+    callback_url = check_callback_url(data.get("callback_url"), settings.webhook_allow_private_networks)
     as_of = check_as_of(data.get("as_of"))
     validated = [_validated_item(raw, f"items[{i}]") for i, raw in enumerate(items)]
     return BatchSubmission(validated, callback_url, as_of)
@@ -248,7 +257,9 @@ def parse_csv_submission(
     except csv.Error as exc:
         raise BatchInputError(f"the CSV cannot be read (line {reader.line_num}: {exc})", field="body") from None
     _check_count(len(validated), settings)
-    return BatchSubmission(validated, check_callback_url(callback_url), check_as_of(as_of))
+    return BatchSubmission(
+        validated, check_callback_url(callback_url, settings.webhook_allow_private_networks), check_as_of(as_of)
+    )
 
 
 def body_fingerprint(kind: str, body: bytes, *extra: str | None) -> str:
@@ -367,17 +378,48 @@ def run_chunk(settings: Settings, batch_id: str, chunk_no: int) -> ChunkOutcome:
                 "reference": counterparty.reference,
                 "decision": document["decision"],
                 "document": document,
+                "input_sha256": audit.content_sha256(item),
             }
         )
     done = datetime.now(UTC)
     with session_scope(url) as session:
-        counts = repo.insert_results(session, batch_id, rows)
+        counts, inserted = repo.insert_results(session, batch_id, rows)
         repo.add_progress(session, batch_id, counts)
         repo.set_list_versions_once(session, batch_id, context.list_versions)
         repo.finish_chunk(session, batch_id, chunk_no, done)
         completed = repo.complete_if_done(session, batch_id, done)
+        _audit_items(session, batch_id, [row for row in rows if row["seq"] in inserted], done)
         _audit_chunk(session, batch_id, chunk_no, first_seq, counts, context.list_versions, as_of, completed, done)
     return ChunkOutcome("completed" if completed else "done", sum(counts.values()))
+
+
+def _audit_items(session: Session, batch_id: str, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+    """One `item.screened` event per stored result: the input's fingerprint, the decision and rule, the matched
+    entities and the list versions used (the full document stays in the result row)."""
+    events = []
+    for row in rows:
+        document = row["document"]
+        events.append(
+            audit.EventSpec(
+                action="item.screened",
+                object_type="batch_item",
+                object_id=f"{batch_id}:{row['seq']}",
+                payload={
+                    "reference": row["reference"],
+                    "input_sha256": row["input_sha256"],
+                    "decision": document["decision"],
+                    "rule": document.get("rule"),
+                    "matches": [
+                        {"list": m["list"], "entity_id": m["entity_id"], "score": m["score"]}
+                        for m in document.get("matches", [])
+                    ],
+                    "list_versions": document.get("list_versions"),
+                    "as_of": document.get("as_of"),
+                    "algorithm": document.get("algorithm"),
+                },
+            )
+        )
+    audit.append_events(session, events, now=now)
 
 
 def _audit_chunk(

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_max_attempts: int = Field(8, ge=1)
     webhook_backoff_seconds: float = Field(2.0, ge=0)
+    # Callback URLs must reach public addresses (SSRF guard); a deployment whose receivers live on its own network
+    # (or a test with a local receiver) sets this.
+    webhook_allow_private_networks: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

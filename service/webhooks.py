@@ -16,6 +16,7 @@ from service.batches import batch_summary
 from service.db import batches_repo as repo
 from service.db.models import WebhookDelivery
 from service.db.session import session_scope
+from service.net_policy import resolved_forbidden_reason
 from service.settings import Settings
 
 SIGNATURE_HEADER = "X-Screening-Signature"
@@ -40,6 +41,10 @@ def verify(secret: str, header: str, body: bytes, tolerance_seconds: float = 300
         return False
     expected = sign(secret, timestamp, body).split("v1=", 1)[1]
     return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+class _RefusedTargetError(Exception):
+    """The callback host resolves to an address the SSRF policy refuses (see service.net_policy)."""
 
 
 @dataclass(slots=True)
@@ -79,14 +84,18 @@ def deliver(settings: Settings, batch_id: str) -> DeliveryOutcome:
     status_code: int | None = None
     error: str | None = None
     started = time.perf_counter()
+    refused = None if settings.webhook_allow_private_networks else resolved_forbidden_reason(url)
     try:
+        if refused is not None:
+            # Not retried: the target is refused by policy, not unavailable.
+            raise _RefusedTargetError(f"callback_url refused: {refused}")
         response = httpx.post(
             url, content=body, headers=headers, timeout=settings.webhook_timeout_seconds, follow_redirects=False
         )
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}: {response.text[:200]}"
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, _RefusedTargetError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     duration_ms = (time.perf_counter() - started) * 1000
     ok = error is None
@@ -108,10 +117,10 @@ def deliver(settings: Settings, batch_id: str) -> DeliveryOutcome:
         )
         if ok:
             repo.set_webhook_state(session, batch_id, "delivered")
-        elif attempt >= settings.webhook_max_attempts:
+        elif attempt >= settings.webhook_max_attempts or refused is not None:
             repo.set_webhook_state(session, batch_id, "failed")
     if ok:
         return DeliveryOutcome("delivered")
-    if attempt >= settings.webhook_max_attempts:
+    if attempt >= settings.webhook_max_attempts or refused is not None:
         return DeliveryOutcome("gave_up")
     return DeliveryOutcome("retry", backoff(settings, attempt))

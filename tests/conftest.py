@@ -98,5 +98,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         broker_url=None,
         download_dir=tmp_path / "downloads",
         sources_file=tmp_path / "sources.toml",
+        webhook_allow_private_networks=True,  # test receivers listen on 127.0.0.1
         _env_file=None,  # type: ignore[call-arg]
     )

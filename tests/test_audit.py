@@ -187,7 +187,8 @@ def test_import_records_its_version_in_the_same_transaction(
 
 
 def test_batch_events_received_screened_completed(settings: Settings, tmp_path: Path) -> None:
-    """One event when the batch is recorded, one per screened chunk (tally + list versions), one at completion."""
+    """One event when the batch is recorded, one per screened item and per chunk (tally + list versions), one at
+    completion."""
     import_files(settings, list_id="ofac-test", name="t", fmt="ofac-csv", paths=[write_sdn(tmp_path / "v", V1)])
     small = settings.model_copy(update={"batch_chunk_size": 2})
     items = [{"name": "KOMINVEX DOO BEOGRAD"}, {"name": "Jane Clean-Person"}, {"name": "Ivan Ivanov"}]
@@ -198,11 +199,18 @@ def test_batch_events_received_screened_completed(settings: Settings, tmp_path: 
     assert [e.action for e in events] == [
         "list_version.activated",
         "batch.received",
+        "item.screened",
+        "item.screened",
         "batch.items_screened",
+        "item.screened",
         "batch.items_screened",
         "batch.completed",
     ]
-    received, first, second, completed = events[1:]
+    received, item, first, second, completed = events[1], events[2], events[4], events[6], events[7]
+    assert item.object_id == f"{created.batch_id}:0" and item.payload["reference"] is None
+    assert item.payload["decision"] in ("REVIEW", "BLOCK") and item.payload["matches"][0]["list"] == "ofac-test"
+    assert item.payload["list_versions"] == first.payload["list_versions"] and len(item.payload["input_sha256"]) == 64
+    assert len({e.payload["input_sha256"] for e in events if e.action == "item.screened"}) == 3
     assert received.object_id == created.batch_id and received.payload["items"] == 3 and received.actor == "api"
     assert first.payload["items"] == 2 and second.payload["items"] == 1
     assert list(first.payload["list_versions"]) == ["ofac-test"]

@@ -63,23 +63,36 @@ def _insert_ignore(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def insert_results(session: Session, batch_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Insert results, skipping (batch, seq) pairs already stored; the count per decision of rows really inserted."""
+def _result_values(batch_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "batch_id": batch_id,
+        "seq": row["seq"],
+        "reference": row["reference"],
+        "decision": row["decision"],
+        "document": row["document"],
+    }
+
+
+def insert_results(session: Session, batch_id: str, rows: Sequence[dict[str, Any]]) -> tuple[dict[str, int], set[int]]:
+    """Insert results, skipping (batch, seq) pairs already stored: the count per decision of rows really inserted,
+    and their sequence numbers (only those get an audit event, so a replayed chunk records nothing twice)."""
     counts = dict.fromkeys(DECISIONS, 0)
+    inserted: set[int] = set()
     if not rows:
-        return counts
+        return counts, inserted
     insert_fn = _insert_ignore(session)
     # Slices keep a multi-row VALUES under SQLite's bound-parameter limit.
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         statement: Insert = (
             insert_fn(BatchResult)
-            .values([{**row, "batch_id": batch_id} for row in rows[start : start + _ROWS_PER_INSERT]])
+            .values([_result_values(batch_id, row) for row in rows[start : start + _ROWS_PER_INSERT]])
             .on_conflict_do_nothing(index_elements=["batch_id", "seq"])
-            .returning(BatchResult.decision)
+            .returning(BatchResult.seq, BatchResult.decision)
         )
-        for decision in session.scalars(statement):
+        for seq, decision in session.execute(statement):
             counts[decision] = counts.get(decision, 0) + 1
-    return counts
+            inserted.add(seq)
+    return counts, inserted
 
 
 def add_progress(session: Session, batch_id: str, counts: dict[str, int]) -> None:

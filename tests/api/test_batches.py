@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from service import batches, webhooks
-from service.db.models import BatchChunk, BatchResult
+from service.db.models import AuditEvent, BatchChunk, BatchResult
 from service.db.session import session_scope
 from service.refresh import import_files
 from service.settings import Settings, get_settings
@@ -33,6 +33,7 @@ def embedded(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SCREENING_BATCH_CHUNK_SIZE", "4")
     monkeypatch.setenv("SCREENING_WEBHOOK_BACKOFF_SECONDS", "0.05")
     monkeypatch.setenv("SCREENING_WEBHOOK_TIMEOUT_SECONDS", "5")
+    monkeypatch.setenv("SCREENING_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true")  # the receiver listens on 127.0.0.1
     get_settings.cache_clear()
     current = get_settings()
     import_files(current, list_id="ofac-test", name="t", fmt="ofac-csv", paths=[write_sdn(tmp_path / "v", V1)])
@@ -274,6 +275,9 @@ def test_replayed_chunk_writes_nothing_twice_and_completes_once(embedded: Settin
     assert [batches.run_chunk(embedded, bid, no).status for no in (first, second, last)] == ["skipped"] * 3
     with session_scope(embedded.database_url) as session:
         assert session.scalar(select(func.count()).select_from(BatchResult)) == 10
+        # One audit event per stored item: the replayed chunk logged nothing twice.
+        logged = session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "item.screened")).all()
+        assert sorted(logged) == sorted(f"{bid}:{seq}" for seq in range(10))
     summary = batches.get_summary(embedded, created.batch_id)
     assert summary is not None and summary["counts"]["processed"] == 10 and summary["status"] == "completed"
 

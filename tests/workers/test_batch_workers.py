@@ -70,6 +70,7 @@ class Stack:
             "SCREENING_SWEEP_INTERVAL_SECONDS": "1",
             "SCREENING_WEBHOOK_SECRET": SECRET,
             "SCREENING_WEBHOOK_BACKOFF_SECONDS": "0.2",
+            "SCREENING_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",  # the test receiver listens on 127.0.0.1
         }
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
@@ -119,7 +120,12 @@ class Stack:
 def pg_settings(postgres_url: str, tmp_path: Path) -> Iterator[Settings]:
     """The session's PostgreSQL database, emptied, with the UN and OFAC consolidated lists imported."""
     _truncate(postgres_url)
-    settings = Settings(database_url=postgres_url, download_dir=tmp_path / "downloads", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(
+        database_url=postgres_url,
+        download_dir=tmp_path / "downloads",
+        webhook_allow_private_networks=True,
+        _env_file=None,  # type: ignore[call-arg]
+    )
     import_files(settings, list_id="un-sc", name="UN", fmt="un-xml", paths=[shared_path("un", "consolidated.xml")])
     cons = shared_path("ofac", "consolidated_nonsdn_2025-12-19")
     import_files(settings, list_id="ofac-cons", name="OFAC cons", fmt="ofac-csv", paths=[cons])
