@@ -198,6 +198,25 @@ class BatchResult(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
 
+class ScreeningRecord(Base):
+    """One synchronous screening (`POST /v1/screen`, `POST /v1/shipments/screen`): the input and the result document
+    as returned, kept as evidence of what was known and decided at the time."""
+
+    __tablename__ = "screening"
+    __table_args__ = (Index("ix_screening_org_created", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # counterparty | shipment
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    request: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class WebhookDelivery(Base):
     """Every webhook attempt, successful or not, with what was sent and what came back."""
 

@@ -1,0 +1,164 @@
+"""Synchronous screenings kept as evidence: the input and the result document exactly as returned, per organisation,
+with an `item.screened` audit event in the same transaction (batch items are kept as batch results instead)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import audit
+from service.core.errors import ScreeningError
+from service.db.models import ScreeningRecord
+
+KINDS = ("counterparty", "shipment")
+DECISIONS = ("CLEAR", "REVIEW", "BLOCK")
+
+
+class ScreeningQueryError(ScreeningError):
+    code = "validation_error"
+    status = 422
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningFilter:
+    """What `GET /v1/screenings` may filter on; the organisation is always set by the caller's key."""
+
+    org_id: str
+    kind: str | None = None
+    decision: str | None = None
+    reference: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _summary(document: dict[str, Any]) -> dict[str, Any]:
+    """What the audit event pins about a result: decision, rule, what matched, against which versions."""
+    matches = document.get("matches") or []
+    findings = document.get("findings") or []
+    return {
+        "reference": document.get("reference"),
+        "decision": document.get("decision"),
+        "rule": document.get("rule"),
+        "matches": [{"list": m.get("list"), "entity_id": m.get("entity_id"), "score": m.get("score")} for m in matches],
+        "findings": [{"kind": f.get("kind"), "rule": f.get("rule"), "severity": f.get("severity")} for f in findings],
+        "list_versions": document.get("list_versions"),
+        "as_of": document.get("as_of"),
+        "algorithm": document.get("algorithm"),
+    }
+
+
+def record(
+    session: Session,
+    *,
+    org_id: str,
+    kind: str,
+    request: dict[str, Any],
+    document: dict[str, Any],
+    as_of: date | None,
+    actor: audit.Actor,
+    now: datetime | None = None,
+) -> str:
+    """Store one screening and its audit event in the caller's transaction; the new screening id."""
+    now = now or datetime.now(UTC)
+    screening_id = str(uuid.uuid4())
+    session.add(
+        ScreeningRecord(
+            id=screening_id,
+            org_id=org_id,
+            kind=kind,
+            reference=document.get("reference"),
+            decision=str(document.get("decision")),
+            as_of=as_of,
+            request=request,
+            document=document,
+            key_id=actor.key_id,
+            created_at=now,
+        )
+    )
+    session.flush()
+    audit.append_event(
+        session,
+        action="item.screened",
+        object_type="screening",
+        object_id=screening_id,
+        payload={"kind": kind, "input_sha256": audit.content_sha256(request), **_summary(document)},
+        actor=actor,
+        org_id=org_id,
+        now=now,
+    )
+    return screening_id
+
+
+def as_dict(row: ScreeningRecord) -> dict[str, Any]:
+    """A stored screening as the API shows it."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "reference": row.reference,
+        "decision": row.decision,
+        "as_of": row.as_of.isoformat() if row.as_of else None,
+        "created_at": row.created_at.isoformat(),
+        "key_id": row.key_id,
+        "request": row.request,
+        "result": row.document,
+    }
+
+
+def get(session: Session, org_id: str, screening_id: str) -> ScreeningRecord | None:
+    """The screening if it belongs to this organisation (another organisation's id is simply not found)."""
+    row = session.get(ScreeningRecord, screening_id)
+    return row if row is not None and row.org_id == org_id else None
+
+
+def _encode_cursor(row: ScreeningRecord) -> str:
+    return base64.urlsafe_b64encode(f"{row.created_at.isoformat()}|{row.id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, screening_id = text.split("|", 1)
+        return datetime.fromisoformat(stamp), screening_id
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ScreeningQueryError("cursor is not one this API returned", field="cursor") from None
+
+
+def page(session: Session, where: ScreeningFilter, cursor: str | None, limit: int) -> dict[str, Any]:
+    """Newest first, filtered, cursor-paged on (created_at, id)."""
+    if where.kind is not None and where.kind not in KINDS:
+        raise ScreeningQueryError(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    if where.decision is not None and where.decision.upper() not in DECISIONS:
+        raise ScreeningQueryError(f"decision must be one of {', '.join(DECISIONS)}", field="decision")
+    query = select(ScreeningRecord).where(ScreeningRecord.org_id == where.org_id)
+    if where.kind is not None:
+        query = query.where(ScreeningRecord.kind == where.kind)
+    if where.decision is not None:
+        query = query.where(ScreeningRecord.decision == where.decision.upper())
+    if where.reference is not None:
+        query = query.where(ScreeningRecord.reference == where.reference)
+    if where.since is not None:
+        query = query.where(ScreeningRecord.created_at >= where.since)
+    if where.until is not None:
+        query = query.where(ScreeningRecord.created_at < where.until)
+    if cursor:
+        stamp, last_id = _decode_cursor(cursor)
+        query = query.where(
+            (ScreeningRecord.created_at < stamp)
+            | ((ScreeningRecord.created_at == stamp) & (ScreeningRecord.id < last_id))
+        )
+    rows = session.scalars(
+        query.order_by(ScreeningRecord.created_at.desc(), ScreeningRecord.id.desc()).limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [as_dict(row) for row in rows],
+        "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+    }
