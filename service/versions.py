@@ -141,6 +141,9 @@ def import_parsed(
         parse_seconds=round(parse_seconds, 3),
     )
     repo.add_version(session, version, parsed.entries)
+    # Re-read the source now that this transaction writes: on SQLite the row was read before the write lock, and
+    # another import may have activated a newer version since.
+    session.refresh(src)
     previous, following = repo.neighbours(session, version)
     diff = _store_diff(session, version, previous, now)
     if following is not None:

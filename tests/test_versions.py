@@ -161,3 +161,27 @@ def test_real_ofac_history_2021_to_2024(settings: Settings) -> None:
     assert "47483" in diff["added"]  # type: ignore[operator]
     assert len(diff["added"]) + len(diff["changed"]) > 5000  # type: ignore[arg-type]
     assert _active_id(settings, "ofac-sdn") == v2024
+
+
+def test_concurrent_imports_of_one_list_neither_deadlock_nor_lose_a_version(settings: Settings, tmp_path: Path) -> None:
+    """Imports that activate and imports that only join history, at once: each is stored, the newest is active and
+    the audit chain stays gapless (one import used to hold the chain lock while waiting for the list's row)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service import audit
+
+    _import(settings, write_sdn(tmp_path / "base", V2), date(2024, 5, 3))
+    jobs = []
+    for i in range(6):
+        newer = i % 2 == 0
+        rows = [*V1, sdn_row(2000 + i, f"CONCURRENT TEST ENTITY {i}")]
+        published = date(2025, 1, 1 + i) if newer else date(2021, 7, 1 + i)
+        jobs.append((write_sdn(tmp_path / f"c{i}", rows), published))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = list(pool.map(lambda job: _import(settings, *job), jobs))
+    assert len(set(ids)) == 6
+    with session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(ListVersion)) == 7
+        active = session.get(ListVersion, _active_id(settings))
+        assert active is not None and active.effective_on == date(2025, 1, 5)
+    assert all(v.ok for v in audit.verify_all(settings.database_url))

@@ -16,8 +16,11 @@ _INSERT_BATCH = 5000
 
 
 def upsert_source(session: Session, list_id: str, name: str, fmt: str) -> ListSourceRow:
-    """Return the list's source row, creating it on first import; name/format follow the sources file."""
-    row = session.get(ListSourceRow, list_id)
+    """Return the list's source row, creating it on first import; name/format follow the sources file.
+
+    The row is locked first (PostgreSQL) so two imports of one list run one after the other: otherwise one could
+    hold the audit chain lock while waiting for this row and the other the reverse (a deadlock)."""
+    row = session.get(ListSourceRow, list_id, with_for_update=True)
     if row is None:
         row = ListSourceRow(list_id=list_id, name=name, format=fmt, fetch_state={})
         session.add(row)
