@@ -242,12 +242,18 @@ def record_event(url: str, **event: Any) -> dict[str, Any]:
 @dataclass(slots=True)
 class BrokenLink:
     seq: int
-    reason: str  # missing | hash | prev_hash
+    reason: str  # missing | hash | prev_hash | anchor | truncated
     expected: str
     stored: str
 
     @property
     def message(self) -> str:
+        if self.reason == "anchor":
+            return f"event {self.seq} is not the one anchored earlier: hash {self.stored}, anchored {self.expected}"
+        if self.reason == "truncated":
+            return (
+                f"the chain ends at event {self.stored} but event {self.seq} was anchored earlier: events were removed"
+            )
         if self.reason == "missing":
             return f"event {self.seq} is missing (the next stored event is {self.stored})"
         if self.reason == "hash":
@@ -281,8 +287,21 @@ class Verification:
         return data
 
 
-def verify_chain(org_id: str, events: Iterable[dict[str, Any]]) -> Verification:
-    """Recompute one organisation's chain from its events in sequence order; stop at the first broken link."""
+def parse_anchor(text: str | None) -> tuple[int, str] | None:
+    """`SEQ:HASH` (a head reported by an earlier verification, kept outside the database) or None."""
+    if not text:
+        return None
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise AuditInputError("head must be SEQ:HASH as reported by verify (64 lowercase hex digits)", field="head")
+    return int(seq), digest
+
+
+def verify_chain(org_id: str, events: Iterable[dict[str, Any]], anchor: tuple[int, str] | None = None) -> Verification:
+    """Recompute one organisation's chain from its events in sequence order; stop at the first broken link.
+
+    A chain that lost its newest events is still a valid chain: `anchor` (a head seen by an earlier verification and
+    kept elsewhere) must still be in it, with the same hash."""
     expected_seq, prev_hash, count = 1, GENESIS, 0
     for event in events:
         seq = int(event["seq"])
@@ -299,21 +318,30 @@ def verify_chain(org_id: str, events: Iterable[dict[str, Any]]) -> Verification:
             return Verification(
                 org_id, count, seq - 1, prev_hash, BrokenLink(seq, "prev_hash", prev_hash, str(event["prev_hash"]))
             )
+        if anchor is not None and seq == anchor[0] and event["hash"] != anchor[1]:
+            return Verification(org_id, count, seq - 1, prev_hash, BrokenLink(seq, "anchor", anchor[1], event["hash"]))
         count += 1
         expected_seq, prev_hash = seq + 1, str(event["hash"])
+    if anchor is not None and expected_seq - 1 < anchor[0]:
+        broken = BrokenLink(anchor[0], "truncated", anchor[1], str(expected_seq - 1))
+        return Verification(org_id, count, expected_seq - 1, prev_hash, broken)
     return Verification(org_id, count, expected_seq - 1, prev_hash)
 
 
-def verify(session: Session, org_id: str = DEFAULT_ORG) -> Verification:
+def verify(session: Session, org_id: str = DEFAULT_ORG, anchor: tuple[int, str] | None = None) -> Verification:
     """Verify an organisation's chain as stored (streamed: constant memory however long the chain)."""
-    return verify_chain(org_id, repo.stream_events(session, None, org_id))
+    return verify_chain(org_id, repo.stream_events(session, None, org_id), anchor)
 
 
-def verify_all(url: str, org_id: str | None = None) -> list[Verification]:
-    """Verify one organisation's chain, or every organisation's."""
+def verify_all(url: str, org_id: str | None = None, anchor: tuple[int, str] | None = None) -> list[Verification]:
+    """Verify one organisation's chain, or every organisation's (an anchor needs one organisation)."""
+    if anchor is not None and org_id is None:
+        raise AuditInputError(
+            "an anchored head belongs to one organisation's chain: name the organisation", field="org"
+        )
     with session_scope(url) as session:
         orgs = [org_id] if org_id is not None else (repo.org_ids(session) or [DEFAULT_ORG])
-        return [verify(session, org) for org in orgs]
+        return [verify(session, org, anchor) for org in orgs]
 
 
 def export_dict(event: dict[str, Any]) -> dict[str, Any]:

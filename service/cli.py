@@ -250,11 +250,22 @@ def lists_diff(
 def audit_verify(
     org: Annotated[str | None, typer.Option("--org", help="one organisation; default: every chain")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    head: Annotated[
+        str | None,
+        typer.Option("--head", help="SEQ:HASH printed by an earlier verify, kept outside the database (needs --org)"),
+    ] = None,
 ) -> None:
-    """Recompute the audit hash chain(s): exit 0 when intact, 1 naming the first broken event."""
-    from service.audit import verify_all
+    """Recompute the audit hash chain(s): exit 0 when intact, 1 naming the first broken event.
 
-    results = verify_all(get_settings().database_url, org)
+    Keep the printed head somewhere else (a ticket, a signed email) and pass it back with --head: a chain whose
+    newest events were removed is otherwise still a valid chain."""
+    from service.audit import parse_anchor, verify_all
+
+    try:
+        results = verify_all(get_settings().database_url, org, parse_anchor(head))
+    except ScreeningError as exc:
+        _fail(exc)
+        return
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     for result in results:

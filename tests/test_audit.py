@@ -113,6 +113,30 @@ def test_deleted_event_is_named_as_the_gap(db_url: str) -> None:
     assert "event 2 is missing" in result.broken.message
 
 
+def test_removed_newest_events_are_caught_by_an_anchored_head(db_url: str) -> None:
+    """Deleting the newest events leaves a valid shorter chain; the head kept from an earlier verify exposes it."""
+    _append(db_url, 5)
+    head = _verify(db_url).to_dict()["head"]
+    anchor = audit.parse_anchor(f"{head['seq']}:{head['hash']}")
+    _append(db_url, 2)
+    [grown] = audit.verify_all(db_url, audit.DEFAULT_ORG, anchor)
+    assert grown.ok and grown.count == 7  # a chain that grew past the anchor is fine
+    _tamper(db_url, "DELETE FROM audit_event WHERE seq >= 5")
+    assert _verify(db_url).ok  # without the anchor, nothing to see
+    [cut] = audit.verify_all(db_url, audit.DEFAULT_ORG, anchor)
+    assert cut.broken is not None and (cut.broken.seq, cut.broken.reason, cut.broken.stored) == (5, "truncated", "4")
+    assert "events were removed" in cut.broken.message
+    [other] = audit.verify_all(db_url, audit.DEFAULT_ORG, (3, "0" * 64))
+    assert other.broken is not None and (other.broken.seq, other.broken.reason) == (3, "anchor")
+
+
+@pytest.mark.parametrize("text", ["5", "x:" + "a" * 64, "5:" + "A" * 64, "0:" + "a" * 64, "5:abc"])
+def test_malformed_anchor_names_the_field(text: str) -> None:
+    with pytest.raises(audit.AuditInputError) as info:
+        audit.parse_anchor(text)
+    assert info.value.field == "head"
+
+
 @pytest.fixture
 def pg_url(postgres_url: str) -> Iterator[str]:
     """The session's PostgreSQL database, emptied before and after (the trigger and advisory lock are its own)."""
@@ -266,3 +290,17 @@ def test_cli_verify_and_export(cli_env: Settings, tmp_path: Path) -> None:
     _tamper(url, "UPDATE audit_event SET object_id = 'forged' WHERE seq = 2")
     out = runner.invoke(app, ["audit", "verify", "--org", "default"])
     assert out.exit_code == 1 and "BROKEN at event 2" in out.output, out.output
+
+
+def test_cli_verify_with_an_anchored_head(cli_env: Settings) -> None:
+    url = cli_env.database_url
+    runner = CliRunner()
+    _append(url, 4)
+    head = _verify(url).to_dict()["head"]
+    anchored = ["audit", "verify", "--org", "default", "--head", f"{head['seq']}:{head['hash']}"]
+    assert runner.invoke(app, anchored).exit_code == 0
+    _tamper(url, "DELETE FROM audit_event WHERE seq = 4")
+    out = runner.invoke(app, anchored)
+    assert out.exit_code == 1 and "events were removed" in out.output, out.output
+    out = runner.invoke(app, ["audit", "verify", "--org", "default", "--head", "nonsense"])
+    assert out.exit_code == 2 and "SEQ:HASH" in out.output, out.output

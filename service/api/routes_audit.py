@@ -73,7 +73,13 @@ def export_events(
 
 
 @router.get("/verify")
-async def verify_chain(settings: SettingsDep, org: OrgQuery = audit.DEFAULT_ORG) -> dict[str, Any]:
+async def verify_chain(
+    settings: SettingsDep,
+    org: OrgQuery = audit.DEFAULT_ORG,
+    head: Annotated[
+        str | None, Query(description="SEQ:HASH from an earlier verify: it must still be in the chain")
+    ] = None,
+) -> dict[str, Any]:
     """Recompute the organisation's chain: ok with the count and head, or the first broken link."""
-    results = await run_in_threadpool(audit.verify_all, settings.database_url, org)
+    results = await run_in_threadpool(audit.verify_all, settings.database_url, org, audit.parse_anchor(head))
     return results[0].to_dict()
