@@ -21,8 +21,10 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 ## Embedded mode: SQLite under ./var, in-process worker; imports or refreshes the lists, then serves :8000.
+## On an empty database `keys bootstrap` prints the first admin API key once (authentication is always on).
 run: install
 	$(BIN)/screening db upgrade
+	$(BIN)/screening keys bootstrap
 	-SCREENING_SOURCES_FILE=$(SOURCES) $(BIN)/screening lists refresh
 	SCREENING_SOURCES_FILE=$(SOURCES) $(BIN)/screening serve --host $(HOST) --port $(PORT)
 

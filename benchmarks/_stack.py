@@ -27,6 +27,17 @@ SOURCES = ROOT / "config" / "sources.shared.toml"
 BIN = Path(sys.executable).parent
 
 
+def api_headers(url: str, role: str = "submitter") -> dict[str, str]:
+    """A fresh API key of `role` in the benchmark organisation, as request headers (authentication is always on)."""
+    from service.access import Role
+    from service.db.session import session_scope
+    from service.keys import create_key
+
+    with session_scope(url) as session:
+        _, token = create_key(session, org_id="bench", role=Role(role), name=f"benchmark {role}")
+    return {"Authorization": f"Bearer {token}"}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -93,7 +104,7 @@ class Processes:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{url}/v1/lists", timeout=2)
+                httpx.get(f"{url}/health", timeout=2)
                 return url
             except httpx.HTTPError:
                 time.sleep(0.2)

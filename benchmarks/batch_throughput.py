@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._stack import Processes, database, free_port, private_redis
+from benchmarks._stack import Processes, api_headers, database, free_port, private_redis
 from service.db.repositories import iter_entries
 from service.db.session import session_scope
 from service.screening_service import select_versions
@@ -72,6 +72,7 @@ def main() -> int:
         )
         try:
             api = procs.serve(free_port())
+            auth = api_headers(url)
             procs.start("worker", "worker", "--concurrency", str(args.concurrency))
             started = time.perf_counter()
             procs.wait_for_log("worker", "ready.", 300)
@@ -83,7 +84,7 @@ def main() -> int:
             response = httpx.post(
                 f"{api}/v1/batches",
                 content=body,
-                headers={"Content-Type": "application/json", "Idempotency-Key": f"bench-{time.time()}"},
+                headers={**auth, "Content-Type": "application/json", "Idempotency-Key": f"bench-{time.time()}"},
                 timeout=600,
             )
             accepted = time.perf_counter()
@@ -95,7 +96,7 @@ def main() -> int:
             batch: dict[str, Any] = {}
             last_report = 0.0
             while time.perf_counter() - sent < args.timeout:
-                batch = httpx.get(f"{api}/v1/batches/{batch_id}", timeout=30).json()
+                batch = httpx.get(f"{api}/v1/batches/{batch_id}", headers=auth, timeout=30).json()
                 if batch["status"] in ("completed", "failed"):
                     break
                 if time.perf_counter() - last_report > 10:

@@ -20,7 +20,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._stack import Processes, database, free_port
+from benchmarks._stack import Processes, api_headers, database, free_port
 from benchmarks.batch_throughput import counterparties
 
 
@@ -37,8 +37,9 @@ def main() -> int:
         procs = Processes({"SCREENING_DATABASE_URL": url, "SCREENING_DOWNLOAD_DIR": str(logs / "downloads")}, logs)
         try:
             api = procs.serve(free_port())
+            auth = api_headers(url)
             started = time.perf_counter()
-            httpx.post(f"{api}/v1/screen", json={"name": "warm up"}, timeout=300).raise_for_status()
+            httpx.post(f"{api}/v1/screen", json={"name": "warm up"}, headers=auth, timeout=300).raise_for_status()
             print(f"index built by the first request in {time.perf_counter() - started:.1f}s", flush=True)
             items = counterparties(url, args.clients * args.requests)
             latencies: list[float] = []
@@ -47,7 +48,7 @@ def main() -> int:
             lock = threading.Lock()
 
             def client(offset: int) -> None:
-                with httpx.Client(base_url=api, timeout=30) as http:
+                with httpx.Client(base_url=api, headers=auth, timeout=30) as http:
                     for item in items[offset * args.requests : (offset + 1) * args.requests]:
                         if time.perf_counter() > deadline:
                             return

@@ -19,19 +19,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service import audit
+from service import alerts, audit
+from service.batch_items import EXTRA_CSV_COLUMNS, ChunkScreener, csv_extra, shipment_csv_basis, validate_item
 from service.core.errors import ScreeningError
 from service.core.match_config import MatchConfig
 from service.db import batches_repo as repo
 from service.db.models import Batch, BatchResult, WebhookDelivery
 from service.db.session import session_scope
-from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
+from service.inputs import CSV_COLUMNS, counterparty_from_csv_row
 from service.net_policy import forbidden_reason
-from service.screening_service import ALGORITHM, INDEXES, screen_counterparty
+from service.screening_service import ALGORITHM
 from service.settings import Settings
 
 CSV_INPUT_COLUMNS = (*CSV_COLUMNS, "address")
@@ -47,6 +47,7 @@ RESULT_CSV_COLUMNS = (
     "top_score",
     "match_count",
     "list_versions",
+    *EXTRA_CSV_COLUMNS,
 )
 MAX_KEY_LENGTH = 200
 MAX_URL_LENGTH = 2000
@@ -84,7 +85,7 @@ class IdempotencyConflictError(ScreeningError):
 
 @dataclass(slots=True)
 class BatchSubmission:
-    """A validated batch: items as normalised CounterpartyIn dicts, in input order."""
+    """A validated batch: items as normalised counterparty or shipment dicts (service.batch_items), in input order."""
 
     items: list[dict[str, Any]]
     callback_url: str | None = None
@@ -160,13 +161,8 @@ def check_as_of(value: object) -> date | None:
 
 
 def _validated_item(raw: object, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise BatchInputError(f"{where}: each item must be an object with at least a name", field=where)
-    try:
-        return CounterpartyIn.model_validate(raw).model_dump(mode="json", exclude_defaults=True)
-    except ValidationError as exc:
-        field, message = first_error(exc, where)
-        raise BatchInputError(message, field=field) from None
+    # A counterparty, or a shipment (an object with ship_date and goods): see service.batch_items.
+    return validate_item(raw, where)
 
 
 def _check_count(count: int, settings: Settings) -> None:
@@ -271,9 +267,9 @@ def body_fingerprint(kind: str, body: bytes, *extra: str | None) -> str:
     return digest.hexdigest()
 
 
-def _replay(settings: Settings, key: str, body_sha256: str) -> CreatedBatch | None:
+def _replay(settings: Settings, org_id: str, key: str, body_sha256: str) -> CreatedBatch | None:
     with session_scope(settings.database_url) as session:
-        existing = repo.batch_by_key(session, key)
+        existing = repo.batch_by_key(session, org_id, key)
         if existing is None:
             return None
         if existing.body_sha256 != body_sha256:
@@ -285,10 +281,18 @@ def _replay(settings: Settings, key: str, body_sha256: str) -> CreatedBatch | No
         return CreatedBatch(existing.id, created=False)
 
 
-def create_batch(settings: Settings, key: str, body_sha256: str, submission: BatchSubmission) -> CreatedBatch:
-    """Record a batch with its chunks in one transaction, or return the batch this key already made (409 if the
-    body differs); concurrent first posts are settled by the unique key."""
-    replay = _replay(settings, key, body_sha256)
+def create_batch(
+    settings: Settings,
+    key: str,
+    body_sha256: str,
+    submission: BatchSubmission,
+    *,
+    org_id: str = audit.DEFAULT_ORG,
+    actor: audit.Actor = audit.API,
+) -> CreatedBatch:
+    """Record a batch of `org_id` with its chunks in one transaction, or return the batch this key already made in
+    that organisation (409 if the body differs); concurrent first posts are settled by the unique (org, key)."""
+    replay = _replay(settings, org_id, key, body_sha256)
     if replay is not None:
         return replay
     now = datetime.now(UTC)
@@ -308,6 +312,7 @@ def create_batch(settings: Settings, key: str, body_sha256: str, submission: Bat
     ]
     batch = Batch(
         id=batch_id,
+        org_id=org_id,
         idempotency_key=key,
         body_sha256=body_sha256,
         status="queued",
@@ -337,11 +342,12 @@ def create_batch(settings: Settings, key: str, body_sha256: str, submission: Bat
                     "as_of": batch.as_of,
                     "callback_url": batch.callback_url,
                 },
-                actor=audit.API,
+                actor=actor,
+                org_id=org_id,
                 now=now,
             )
     except IntegrityError:
-        replay = _replay(settings, key, body_sha256)
+        replay = _replay(settings, org_id, key, body_sha256)
         if replay is None:
             raise
         return replay
@@ -364,18 +370,20 @@ def run_chunk(settings: Settings, batch_id: str, chunk_no: int) -> ChunkOutcome:
         chunk = repo.get_chunk(session, batch_id, chunk_no)
         assert chunk is not None
         items, first_seq, as_of = list(chunk.items), chunk.first_seq, batch.as_of
+        org_id = batch.org_id
     if attempt > settings.chunk_max_attempts:
         failed = fail(settings, batch_id, f"chunk {chunk_no} failed {attempt - 1} times; giving up")
         return ChunkOutcome("failed" if failed else "skipped")
-    context = INDEXES.context(url, as_of)
+    screener = ChunkScreener(url, org_id, as_of)
+    context = screener.context(as_of)
     rows: list[dict[str, Any]] = []
+    parties = alerts.PartyMemory(url, org_id, batch_id)  # shipment parties meet the good-guy memory as screened
     for offset, item in enumerate(items):
-        counterparty = CounterpartyIn.model_validate(item)
-        document = screen_counterparty(context, counterparty)
+        reference, document = screener.screen(item, on_party=parties.hook(first_seq + offset))
         rows.append(
             {
                 "seq": first_seq + offset,
-                "reference": counterparty.reference,
+                "reference": reference,
                 "decision": document["decision"],
                 "document": document,
                 "input_sha256": audit.content_sha256(item),
@@ -383,17 +391,27 @@ def run_chunk(settings: Settings, batch_id: str, chunk_no: int) -> ChunkOutcome:
         )
     done = datetime.now(UTC)
     with session_scope(url) as session:
+        # Good-guy memory before storing: a remembered false positive changes the stored document and its decision.
+        hits = alerts.batch_hits(batch_id, first_seq, items, rows)
+        alerts.apply_memory(session, org_id, [screened for _, screened in hits])
+        hits += parties.items
+        for row in rows:
+            row["decision"] = row["document"]["decision"]
         counts, inserted = repo.insert_results(session, batch_id, rows)
         repo.add_progress(session, batch_id, counts)
         repo.set_list_versions_once(session, batch_id, context.list_versions)
         repo.finish_chunk(session, batch_id, chunk_no, done)
         completed = repo.complete_if_done(session, batch_id, done)
-        _audit_items(session, batch_id, [row for row in rows if row["seq"] in inserted], done)
-        _audit_chunk(session, batch_id, chunk_no, first_seq, counts, context.list_versions, as_of, completed, done)
+        # Alert rows before the audit chain lock, as every other writer of alerts does (no lock-order deadlock).
+        alerts.open_for(session, org_id, [screened for seq, screened in hits if seq in inserted], now=done)
+        _audit_items(session, org_id, batch_id, [row for row in rows if row["seq"] in inserted], done)
+        _audit_chunk(
+            session, org_id, batch_id, chunk_no, first_seq, counts, context.list_versions, as_of, completed, done
+        )
     return ChunkOutcome("completed" if completed else "done", sum(counts.values()))
 
 
-def _audit_items(session: Session, batch_id: str, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+def _audit_items(session: Session, org_id: str, batch_id: str, rows: Sequence[dict[str, Any]], now: datetime) -> None:
     """One `item.screened` event per stored result: the input's fingerprint, the decision and rule, the matched
     entities and the list versions used (the full document stays in the result row)."""
     events = []
@@ -409,6 +427,12 @@ def _audit_items(session: Session, batch_id: str, rows: Sequence[dict[str, Any]]
                     "input_sha256": row["input_sha256"],
                     "decision": document["decision"],
                     "rule": document.get("rule"),
+                    # A shipment item: its findings' rule ids (its parties' matches are in the stored document).
+                    **(
+                        {"kind": "shipment", "finding_rules": [f["rule_id"] for f in document.get("findings", [])]}
+                        if document.get("kind") == "shipment"
+                        else {}
+                    ),
                     "matches": [
                         {"list": m["list"], "entity_id": m["entity_id"], "score": m["score"]}
                         for m in document.get("matches", [])
@@ -419,11 +443,12 @@ def _audit_items(session: Session, batch_id: str, rows: Sequence[dict[str, Any]]
                 },
             )
         )
-    audit.append_events(session, events, now=now)
+    audit.append_events(session, events, org_id=org_id, now=now)
 
 
 def _audit_chunk(
     session: Session,
+    org_id: str,
     batch_id: str,
     chunk_no: int,
     first_seq: int,
@@ -451,6 +476,7 @@ def _audit_chunk(
                 "algorithm": ALGORITHM,
                 "config_hash": audit.config_hash(MatchConfig()),
             },
+            org_id=org_id,
             now=now,
         )
     if completed:
@@ -462,6 +488,7 @@ def _audit_chunk(
             object_type="batch",
             object_id=batch_id,
             payload={"counts": batch_summary(batch)["counts"], "list_versions": batch.list_versions or {}},
+            org_id=org_id,
             now=now,
         )
 
@@ -478,9 +505,15 @@ def fail(settings: Settings, batch_id: str, error: str) -> bool:
     """Mark a batch failed; True only for the one caller that did it (it then enqueues the webhook)."""
     with session_scope(settings.database_url) as session:
         failed = repo.fail_batch(session, batch_id, error[:2000], datetime.now(UTC))
-        if failed:
+        batch = repo.get_batch(session, batch_id) if failed else None
+        if batch is not None:
             audit.append_event(
-                session, action="batch.failed", object_type="batch", object_id=batch_id, payload={"error": error[:2000]}
+                session,
+                action="batch.failed",
+                object_type="batch",
+                object_id=batch_id,
+                payload={"error": error[:2000]},
+                org_id=batch.org_id,
             )
         return failed
 
@@ -549,10 +582,13 @@ def batch_summary(batch: Batch) -> dict[str, Any]:
     }
 
 
-def get_summary(settings: Settings, batch_id: str) -> dict[str, Any] | None:
+def get_summary(settings: Settings, batch_id: str, org_id: str | None = None) -> dict[str, Any] | None:
+    """The batch's summary; None when it does not exist or (given `org_id`) belongs to another organisation."""
     with session_scope(settings.database_url) as session:
         batch = repo.get_batch(session, batch_id)
-        return None if batch is None else batch_summary(batch)
+        if batch is None or (org_id is not None and batch.org_id != org_id):
+            return None
+        return batch_summary(batch)
 
 
 def encode_cursor(seq: int) -> str:
@@ -601,6 +637,9 @@ def result_page(
 
 def csv_row(seq: int, document: dict[str, Any]) -> list[str]:
     """One result document flattened to the documented CSV columns (top match = highest score)."""
+    extra = csv_extra(document)
+    if extra[0] == "shipment":
+        document = shipment_csv_basis(document)
     matches = document.get("matches") or []
     top = max(matches, key=lambda m: m.get("score", 0.0)) if matches else {}
     versions = ";".join(f"{k}={v}" for k, v in sorted((document.get("list_versions") or {}).items()))
@@ -616,10 +655,19 @@ def csv_row(seq: int, document: dict[str, Any]) -> list[str]:
         f"{top['score']:.4f}" if "score" in top else "",
         str(len(matches)),
         versions,
+        *extra,
     ]
 
 
-def iter_results_csv(settings: Settings, batch_id: str, decision: str | None, page: int = 2000) -> Iterator[str]:
+def iter_results_csv(
+    settings: Settings,
+    batch_id: str,
+    decision: str | None,
+    page: int = 2000,
+    *,
+    org_id: str = audit.DEFAULT_ORG,
+    actor: audit.Actor = audit.API,
+) -> Iterator[str]:
     """The whole result set as CSV text, streamed page by page (a short session per page, none held open); the
     export is recorded in the audit log before the first byte."""
     audit.record_event(
@@ -628,7 +676,8 @@ def iter_results_csv(settings: Settings, batch_id: str, decision: str | None, pa
         object_type="batch",
         object_id=batch_id,
         payload={"what": "batch_results", "format": "csv", "decision": decision},
-        actor=audit.API,
+        actor=actor,
+        org_id=org_id,
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)

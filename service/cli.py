@@ -1,4 +1,4 @@
-"""`screening ...`: serve, worker, beat, db upgrade, lists import/fetch/refresh/status/diff."""
+"""`screening ...`: serve, worker, beat, db upgrade, lists import/fetch/refresh/status/diff, audit, keys."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(lists_app, name="lists")
 audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+keys_app = typer.Typer(help="API keys: create, list, revoke, bootstrap the first admin key.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 
 def _fail(exc: ScreeningError) -> None:
@@ -92,6 +94,9 @@ def screen_file_command(
     out: Annotated[Path, typer.Option("--out", help="result JSON lines, one per input, in input order")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="screen against what was listed on YYYY-MM-DD")] = None,
     threshold: Annotated[float | None, typer.Option(help="review threshold (0.55-1.0)")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="shipments use this organisation's ownership graph and settings")
+    ] = None,
 ) -> None:
     """Screen a file of counterparties (JSONL: also shipments) against the active lists, without the server."""
     from service.core.match_config import MatchConfig
@@ -105,7 +110,9 @@ def screen_file_command(
         config = MatchConfig(review_threshold=threshold, report_threshold=min(config.report_threshold, threshold))
     try:
         with out.open("w", encoding="utf-8") as handle:
-            summary = screen_file(get_settings().database_url, input_file, handle, as_of=_date(as_of), config=config)
+            summary = screen_file(
+                get_settings().database_url, input_file, handle, as_of=_date(as_of), config=config, org_id=org
+            )
     except ScreeningError as exc:
         _fail(exc)
         return
@@ -298,6 +305,90 @@ def audit_export(
         for text in iter_export(get_settings().database_url, chosen, EventFilter(org_id=org), actor=CLI):
             handle.write(text)
     typer.echo(f"audit events of {org} written to {out}")
+
+
+@keys_app.command("create")
+def keys_create(
+    org: Annotated[str, typer.Option("--org", help="organisation id, e.g. acme (created on first use)")],
+    role: Annotated[str, typer.Option("--role", help="submitter, analyst, auditor or admin")],
+    name: Annotated[str, typer.Option("--name", help="what the key is for")] = "",
+    expires_in_days: Annotated[int | None, typer.Option("--expires-in-days", help="default: never expires")] = None,
+) -> None:
+    """Create an API key and print its token once (only its hash is stored)."""
+    from service import keys
+    from service.access import Role
+    from service.db.session import session_scope
+
+    try:
+        chosen = Role.parse(role)
+    except ValueError as exc:
+        typer.secho(f"error: --role: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    try:
+        with session_scope(get_settings().database_url) as session:
+            row, token = keys.create_key(
+                session, org_id=org, role=chosen, name=name, expires_at=keys.expiry_in_days(expires_in_days)
+            )
+            info = keys.key_dict(row)
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"created {info['key_id']} ({info['role']} of {info['org_id']}); the token is shown only this once:")
+    typer.echo(token)
+
+
+@keys_app.command("list")
+def keys_list(
+    org: Annotated[str | None, typer.Option("--org", help="one organisation; default: all")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List API keys (ids, roles, prefixes, expiry, revocation; never tokens or hashes)."""
+    from service import keys
+    from service.db.session import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        rows = [keys.key_dict(row) for row in keys.list_keys(session, org)]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "active" if row["active"] else ("revoked" if row["revoked_at"] else "expired")
+        expires = row["expires_at"] or "never"
+        typer.echo(
+            f"{row['key_id']}  {row['org_id']:12} {row['role']:9} {row['prefix']}…  {state:7}  expires {expires}"
+            f"  {row['name']}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (key_…) shown by `keys list`")]) -> None:
+    """Revoke an API key at once (its next request is refused)."""
+    from service import keys
+    from service.db.session import session_scope
+
+    try:
+        with session_scope(get_settings().database_url) as session:
+            row = keys.revoke_key(session, key_id)
+            org_id = row.org_id
+    except ScreeningError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"revoked {key_id} ({org_id})")
+
+
+@keys_app.command("bootstrap")
+def keys_bootstrap() -> None:
+    """On an empty key table only: create an admin key for organisation "default" and print its token once."""
+    from service import keys
+
+    created = keys.bootstrap(get_settings().database_url)
+    if created is None:
+        typer.echo("API keys already exist; nothing created (add keys with `screening keys create` or POST /v1/keys)")
+        return
+    row, token = created
+    typer.echo(f"first admin key {row.id} for organisation {row.org_id!r}; the token is shown only this once:")
+    typer.echo(token)
+    typer.echo("send it as `Authorization: Bearer <token>`; create other keys with POST /v1/keys")
 
 
 if __name__ == "__main__":

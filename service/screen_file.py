@@ -18,7 +18,9 @@ from pydantic import ValidationError
 
 from service.core.errors import ScreeningError
 from service.core.match_config import MatchConfig
+from service.decision_settings import load_decision_config
 from service.inputs import CSV_COLUMNS, CounterpartyIn, counterparty_from_csv_row, first_error
+from service.ownership_store import load_org_graph
 from service.screening_service import INDEXES, screen_counterparty
 from service.shipments import ShipmentIn, is_shipment, screen_shipment_request
 
@@ -86,16 +88,31 @@ def read_items(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, dict[st
 
 
 def screen_file(
-    db_url: str, source: Path, out: TextIO, *, as_of: date | None = None, config: MatchConfig | None = None
+    db_url: str,
+    source: Path,
+    out: TextIO,
+    *,
+    as_of: date | None = None,
+    config: MatchConfig | None = None,
+    org_id: str | None = None,
 ) -> FileSummary:
-    """Write one JSON line per input record, in input order; invalid records get an `error` instead of a decision."""
+    """Write one JSON line per input record, in input order; invalid records get an `error` instead of a decision.
+    With `org_id`, shipments use that organisation's decision settings and stored ownership graph."""
     context = INDEXES.context(db_url, as_of)
+    decision_config = load_decision_config(db_url, org_id)
+    graph = load_org_graph(db_url, org_id)
     summary = FileSummary()
     for number, item, error in read_items(source):
         summary.total += 1
         if item is not None and is_shipment(item):
             try:
-                document = screen_shipment_request(db_url, ShipmentIn.model_validate(item), match_config=config)
+                document = screen_shipment_request(
+                    db_url,
+                    ShipmentIn.model_validate(item),
+                    match_config=config,
+                    config=decision_config,
+                    stored=graph,
+                )
             except ValidationError as exc:
                 error = validation_error(exc)
             except ScreeningError as exc:

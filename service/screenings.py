@@ -47,7 +47,10 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
         "decision": document.get("decision"),
         "rule": document.get("rule"),
         "matches": [{"list": m.get("list"), "entity_id": m.get("entity_id"), "score": m.get("score")} for m in matches],
-        "findings": [{"kind": f.get("kind"), "rule": f.get("rule"), "severity": f.get("severity")} for f in findings],
+        "findings": [
+            {"kind": f.get("kind"), "rule": f.get("rule_id") or f.get("rule"), "severity": f.get("severity")}
+            for f in findings
+        ],
         "list_versions": document.get("list_versions"),
         "as_of": document.get("as_of"),
         "algorithm": document.get("algorithm"),

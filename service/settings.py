@@ -28,8 +28,6 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = 30.0
     # How often beat runs `lists.refresh` (seconds).
     refresh_interval_seconds: int = 6 * 3600
-    # Bootstrap API keys (comma separated) accepted until the key store exists; never a default in production.
-    api_keys: str = ""
     # Batches: limits enforced before parsing where possible (413 beyond), and how the work is cut up.
     batch_max_items: int = Field(100_000, ge=1)
     batch_max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
@@ -46,6 +44,8 @@ class Settings(BaseSettings):
     # Callback URLs must reach public addresses (SSRF guard); a deployment whose receivers live on its own network
     # (or a test with a local receiver) sets this.
     webhook_allow_private_networks: bool = False
+    # Releasing a BLOCK alert as a false positive needs a second analyst's key (four-eyes); off → one decision.
+    four_eyes_block_release: bool = True
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -10,13 +10,13 @@ of the ownership rules. Everything else is the pure core (`service.core.decide.s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -39,11 +39,13 @@ from service.core.shipment import (
     place,
 )
 from service.inputs import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, CounterpartyIn, check_country, parse_partial_date
+from service.list_relations import RelationEdge, edges_naming, edges_of_matches, relation_index
 from service.screening_service import ALGORITHM, INDEXES, ScreeningContext, screen_counterparty
 
 MAX_PARTIES_PER_ROLE = 20
 MAX_GOODS_LINES = 1000
 MAX_OWNERSHIP_EDGES = 500
+MAX_RELATION_DEPTH = 3  # layers of list-stated owners followed above a shipment's parties
 EVIDENCE_MATCHES = 3  # top matches cited in a party finding (the full list is in the party's screening document)
 HIT_DECISIONS = frozenset({"REVIEW", "BLOCK"})
 
@@ -222,6 +224,15 @@ class OwnershipEdgeIn(BaseModel):
     def _owner_country(cls, value: str | None) -> str | None:
         return check_country(value)
 
+    @field_validator("control_type")
+    @classmethod
+    def _control_type(cls, value: ControlType) -> ControlType:
+        if value is ControlType.LIST_STATED:
+            raise ValueError(
+                "list_stated is derived from list relations only; use shares, voting, call_option or board_appointment"
+            )
+        return value
+
     @model_validator(mode="after")
     def _edge(self) -> OwnershipEdgeIn:
         # The core's own checks (percent range per control type, dates in order, no self-ownership).
@@ -301,6 +312,11 @@ def _norm(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
 
 
+def norm_label(label: str) -> str:
+    """How edge ends are compared with party names (case, punctuation and spacing ignored)."""
+    return _norm(label)
+
+
 @dataclass(slots=True)
 class _Party:
     key: str  # role key in the request
@@ -344,8 +360,13 @@ class _Node:
     flagged: bool = False
 
 
-def _ownership_nodes(request: ShipmentIn, parties: list[_Party]) -> tuple[dict[str, _Node], list[OwnershipEdge]]:
-    """Resolve each edge end to a party (by role key, reference, then name) or a free node named as given."""
+def _ownership_nodes(
+    edges_in: Sequence[tuple[OwnershipEdgeIn, bool]], parties: list[_Party]
+) -> tuple[dict[str, _Node], list[OwnershipEdge], set[int]]:
+    """Resolve each edge end to a party (by role key, reference, then name) or a free node named as given.
+
+    `edges_in` pairs each edge with "stated by a list"; the same fact given twice (inline and stored, or by both
+    ends of a list relation) is kept once. Returns the nodes, the edges and the positions of list-stated edges."""
     by_key: dict[str, _Party] = {}
     for party in parties:
         by_key.setdefault(party.key, party)
@@ -368,14 +389,188 @@ def _ownership_nodes(request: ShipmentIn, parties: list[_Party]) -> tuple[dict[s
         node.flagged = node.flagged or flagged
         return node.node_id
 
-    edges = []
-    for edge in request.ownership:
+    edges: list[OwnershipEdge] = []
+    from_lists: set[int] = set()
+    seen: set[tuple[object, ...]] = set()
+    for edge, from_list in edges_in:
         owner = resolve(edge.owner, edge.owner_country, edge.owner_listed)
         owned = resolve(edge.owned, None, False)
+        key = (owner, owned, edge.control_type, edge.percent, edge.valid_from, edge.valid_to)
+        if key in seen:
+            continue
+        seen.add(key)
+        if from_list:
+            from_lists.add(len(edges))
         edges.append(
             OwnershipEdge(owner, owned, edge.control_type, edge.percent, edge.valid_from, edge.valid_to, edge.source)
         )
-    return nodes, edges
+    return nodes, edges, from_lists
+
+
+# Screening documents of ownership nodes outside the shipment by (name, country), for callers screening many shipments
+# in one list context (a batch chunk): the same holding is then screened once, not once per shipment.
+NodeCache = MutableMapping[tuple[str, str | None], dict[str, Any]]
+
+
+class EdgeSource(Protocol):
+    """The organisation's stored graph (`service.ownership_store.OrgGraph`): the edges a shipment needs."""
+
+    def relevant(self, on: date, labels: Iterable[str]) -> list[OwnershipEdgeIn]: ...
+
+
+def _relation_edge_in(edge: RelationEdge) -> tuple[OwnershipEdgeIn, bool]:
+    # Built by this module from list data, not user input: constructed without re-validation.
+    item = OwnershipEdgeIn.model_construct(
+        owner=edge.owner,
+        owned=edge.owned,
+        percent=edge.percent,
+        control_type=edge.control,
+        valid_from=None,
+        valid_to=None,
+        owner_country=None,
+        owner_listed=edge.owner_listed,
+        source=edge.source,
+    )
+    return item, True
+
+
+def _strong_matches(document: Mapping[str, Any], match_config: MatchConfig) -> list[Mapping[str, Any]]:
+    return [m for m in document["matches"] if m["score"] >= match_config.review_threshold]
+
+
+def _cap_list_shares(edges: list[OwnershipEdge], from_lists: set[int], on: date) -> list[OwnershipEdge]:
+    """A node whose owners would exceed 100% only because of list-stated percentages keeps those edges as control
+    indicators: list data is not the caller's input error."""
+    totals: dict[str, Decimal] = {}
+    for edge in edges:
+        if edge.control is ControlType.SHARES and edge.valid_on(on):
+            totals[edge.owned] = totals.get(edge.owned, Decimal(0)) + (edge.percent or Decimal(0))
+    over = {owned for owned, total in totals.items() if total > Decimal(100)}
+    return [
+        replace(e, control=ControlType.LIST_STATED, percent=None)
+        if i in from_lists and e.owned in over and e.control is ControlType.SHARES
+        else e
+        for i, e in enumerate(edges)
+    ]
+
+
+def _ownership(
+    request: ShipmentIn,
+    parties: list[_Party],
+    screened: Mapping[str, dict[str, Any]],
+    context: ScreeningContext,
+    match_config: MatchConfig | None,
+    on: date,
+    stored: EdgeSource | None,
+    node_cache: NodeCache | None,
+) -> tuple[OwnershipGraph | None, set[str], set[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ownership graph around the parties: inline edges, the organisation's stored edges valid on the ship date,
+    and edges the lists state for matched parties and nodes. Returns (graph, listed node ids, possible-only
+    node ids, node documents, edge documents)."""
+    cfg = match_config or MatchConfig()
+    edges_in: list[tuple[OwnershipEdgeIn, bool]] = [(e, False) for e in request.ownership]
+    if stored is not None:
+        # Stored edges are organisation-wide: they name parties by reference or name, never by role key.
+        labels = [label for p in parties for label in (p.party_in.reference, p.core.name) if label]
+        edges_in += [(e, False) for e in stored.relevant(on, labels)]
+    relations = relation_index(context.index)
+    stated: list[RelationEdge] = []
+    for party in parties:
+        document = screened[party.core.party_id]
+        if document["decision"] in HIT_DECISIONS:
+            stated += edges_of_matches(relations, party.core.party_id, _strong_matches(document, cfg))
+        stated += edges_naming(relations, party.core.party_id, party.core.name)
+    if not edges_in and not stated:
+        return None, set(), set(), [], []
+
+    documents: dict[str, dict[str, Any]] = {}  # free node id -> its screening document
+    for depth in range(MAX_RELATION_DEPTH + 1):
+        # Free nodes (owners outside the shipment) are screened once each; those the lists speak about bring the
+        # lists' edges too, up to MAX_RELATION_DEPTH layers above the parties.
+        nodes, edges, from_lists = _ownership_nodes([*edges_in, *map(_relation_edge_in, stated)], parties)
+        more: list[RelationEdge] = []
+        for node in nodes.values():
+            if node.party is not None or node.node_id in documents:
+                continue
+            key = (node.name, node.country)
+            cached = node_cache.get(key) if node_cache is not None else None
+            if cached is None:
+                counterparty = CounterpartyIn(name=node.name, country=node.country)
+                cached = screen_counterparty(context, counterparty, match_config)
+                if node_cache is not None:
+                    node_cache[key] = cached
+            document = documents[node.node_id] = cached
+            if depth == MAX_RELATION_DEPTH:
+                continue
+            more += edges_naming(relations, node.node_id, node.name)
+            if document["decision"] in HIT_DECISIONS:
+                more += edges_of_matches(relations, node.node_id, _strong_matches(document, cfg))
+        if not more:
+            break
+        stated += more
+
+    listed: set[str] = set()
+    possible: set[str] = set()  # listed only as a REVIEW-level possible match
+    node_documents: list[dict[str, Any]] = []
+    list_flagged = {edges[i].owner for i in from_lists} & {n for n in nodes if nodes[n].flagged}
+    for node in nodes.values():
+        if node.party is not None:
+            document = screened[node.node_id]
+            flagged = node.flagged or node.party.party_in.listed
+        else:
+            document = documents[node.node_id]
+            flagged = node.flagged
+        basis = ("list_relation" if node.node_id in list_flagged else "flagged") if flagged else document["decision"]
+        if flagged or document["decision"] in HIT_DECISIONS:
+            listed.add(node.node_id)
+            if not flagged and document["decision"] == "REVIEW":
+                possible.add(node.node_id)
+        node_documents.append(
+            {
+                "node": node.node_id,
+                "name": node.name,
+                "country": node.country,
+                "listed": node.node_id in listed,
+                "basis": basis.lower(),
+                "screening": document if node.party is None else None,
+            }
+        )
+    edges = _cap_list_shares(edges, from_lists, on)
+    graph = OwnershipGraph(
+        tuple(edges),
+        MappingProxyType({n.node_id: OwnershipNode(n.node_id, n.name, n.country) for n in nodes.values()}),
+    )
+    try:
+        graph.shares_into(on)
+    except ValueError as exc:
+        raise ShipmentInputError(str(exc), field="ownership") from None
+    edge_documents = [
+        {
+            "owner": e.owner,
+            "owned": e.owned,
+            "control_type": e.control.value,
+            "percent": None if e.percent is None else f"{e.percent.normalize():f}",
+            "valid_from": e.valid_from,
+            "valid_to": e.valid_to,
+            "source": e.source,
+            "origin": "list" if i in from_lists else "caller",
+        }
+        for i, e in enumerate(edges)
+        if e.valid_on(on)
+    ]
+    return graph, listed, possible, node_documents, edge_documents
+
+
+def check_request(request: ShipmentIn) -> None:
+    """The checks screening would otherwise fail on later, needing no lists: the parties' roles and the inline
+    edges' totals on the ship date (a batch rejects such an item at submission, not in its chunk task)."""
+    _, parties = _to_core(request)
+    if request.ownership:
+        _, edges, _ = _ownership_nodes([(e, False) for e in request.ownership], parties)
+        try:
+            OwnershipGraph(tuple(edges)).shares_into(request.ship_date)
+        except ValueError as exc:
+            raise ShipmentInputError(str(exc), field="ownership") from None
 
 
 @lru_cache(maxsize=1)
@@ -467,8 +662,13 @@ def screen_shipment_request(
     config: DecisionConfig | None = None,
     match_config: MatchConfig | None = None,
     context: ScreeningContext | None = None,
+    on_party: Callable[[str, CounterpartyIn, dict[str, Any]], None] | None = None,
+    stored: EdgeSource | None = None,
+    node_cache: NodeCache | None = None,
 ) -> dict[str, Any]:
-    """Screen a validated shipment as of its ship date and return the result document."""
+    """Screen a validated shipment as of its ship date and return the result document. `on_party(role key,
+    counterparty, screening document)` sees each party's document before its finding is made (alerts and good-guy
+    memory: a remembered false positive changes the party's decision in place)."""
     rules = rules or default_rule_set()
     config = config or DecisionConfig()
     shipment, parties = _to_core(request)
@@ -479,6 +679,8 @@ def screen_shipment_request(
     screened: dict[str, dict[str, Any]] = {}  # party_id -> screening document (for the ownership predicate)
     for party in parties:
         document = screen_counterparty(context, party.party_in.counterparty(), match_config)
+        if on_party is not None:
+            on_party(party.key, party.party_in.counterparty(), document)
         party_documents.append(
             {"role": party.key, "party_ref": party.core.party_id, "name": party.core.name, "screening": document}
         )
@@ -489,43 +691,9 @@ def screen_shipment_request(
         if finding is not None:
             party_findings.append(finding)
 
-    graph: OwnershipGraph | None = None
-    listed: set[str] = set()
-    possible: set[str] = set()  # listed only as a REVIEW-level possible match
-    node_documents: list[dict[str, Any]] = []
-    if request.ownership:
-        nodes, edges = _ownership_nodes(request, parties)
-        for node in nodes.values():
-            if node.party is not None:
-                document = screened[node.node_id]
-                flagged = node.flagged or node.party.party_in.listed
-            else:
-                counterparty = CounterpartyIn(name=node.name, country=node.country)
-                document = screen_counterparty(context, counterparty, match_config)
-                flagged = node.flagged
-            basis = "flagged" if flagged else document["decision"].lower()
-            if flagged or document["decision"] in HIT_DECISIONS:
-                listed.add(node.node_id)
-                if not flagged and document["decision"] == "REVIEW":
-                    possible.add(node.node_id)
-            node_documents.append(
-                {
-                    "node": node.node_id,
-                    "name": node.name,
-                    "country": node.country,
-                    "listed": node.node_id in listed,
-                    "basis": basis,
-                    "screening": document if node.party is None else None,
-                }
-            )
-        graph = OwnershipGraph(
-            tuple(edges),
-            MappingProxyType({n.node_id: OwnershipNode(n.node_id, n.name, n.country) for n in nodes.values()}),
-        )
-        try:
-            graph.shares_into(on)
-        except ValueError as exc:
-            raise ShipmentInputError(str(exc), field="ownership") from None
+    graph, listed, possible, node_documents, edge_documents = _ownership(
+        request, parties, screened, context, match_config, on, stored, node_cache
+    )
 
     result = screen_shipment(
         shipment, rules, config, party_findings=party_findings, ownership=graph, listed=frozenset(listed)
@@ -557,6 +725,7 @@ def screen_shipment_request(
             "findings": [f.to_dict() for f in findings],
             "parties": party_documents,
             "ownership_nodes": node_documents,
+            "ownership_edges": edge_documents,
             "list_versions": context.list_versions,
             "rule_set_version": result.rule_set_version,
             "table_versions": dict(result.table_versions),

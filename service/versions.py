@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from service import audit
+from service import alerts, audit
 from service.core.errors import ListFormatError, NotFoundError
 from service.core.model import ParsedList
 from service.db import repositories as repo
@@ -154,6 +154,8 @@ def import_parsed(
     activate = active is None or (version.effective_on, version.id) >= (active.effective_on, active.id)
     if activate:
         src.active_version_id = version.id
+        # Good-guy memory ends where the listed record changed: reopen those false positives in this transaction.
+        alerts.reopen_changed(session, version, now)
     outcome = "activated" if activate else "stored"
     repo.record_attempt(
         session,

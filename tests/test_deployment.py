@@ -35,7 +35,7 @@ def test_compose_commands_are_real_cli_commands() -> None:
     runner = CliRunner()
     commands = [s["command"] for s in _compose().values() if isinstance(s.get("command"), list)]
     screening = [c for c in commands if c and c[0] == "screening"]
-    assert len(screening) == 4
+    assert len(screening) == 5
     for command in screening:
         assert isinstance(command, list)
         result = runner.invoke(app, [*command[1:], "--help"])

@@ -15,6 +15,7 @@ from service.inputs import CounterpartyIn
 from service.refresh import import_files
 from service.screening_service import INDEXES, screen_counterparty
 from service.settings import Settings, get_settings
+from tests.support.auth import bearer, make_key
 from tests.test_versions import V1, V2, write_sdn
 
 CUSTOM_HEADER = "entity_id,entity_type,name,aliases,weak_aliases,date_of_birth,nationality,country,identifiers,programs,listed_on,remarks\n"  # noqa: E501
@@ -124,7 +125,7 @@ def test_screen_file_and_api_return_the_same_document(settings: Settings, tmp_pa
     assert lines[3]["decision"] == "CLEAR"
     assert lines[1]["decision"] == "BLOCK"  # registration number matches: decisive
 
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), headers=bearer(make_key(settings.database_url, "acme", "submitter")))
     for line, body in [
         (lines[0], {"reference": "r1", "name": "Ivan IVANOV", "type": "person", "country": "RU",
                     "date_of_birth": "1962-03-12"}),

@@ -19,6 +19,7 @@ from service.core.rules import load_rule_set
 from service.refresh import import_files
 from service.screen_file import screen_file
 from service.settings import Settings
+from tests.support.auth import bearer, make_key
 from tests.test_screening_service import write_custom
 from tests.test_versions import sdn_row, write_sdn
 
@@ -46,7 +47,8 @@ def client(settings: Settings, tmp_path: Path) -> TestClient:
     for folder, rows, published in (("o21", OFAC_2021, date(2021, 7, 7)), ("o24", OFAC_2024, date(2024, 5, 3))):
         path = write_sdn(tmp_path / folder, rows)
         import_files(settings, list_id="sdn", name="OFAC-like", fmt="ofac-csv", paths=[path], published=published)
-    return TestClient(create_app(settings), raise_server_exceptions=False)
+    token = make_key(settings.database_url, "acme", "submitter")
+    return TestClient(create_app(settings), raise_server_exceptions=False, headers=bearer(token))
 
 
 def si3000() -> dict[str, Any]:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
-from service.api import routes_audit, routes_batches, routes_health, routes_lists, routes_screen, routes_shipments
-from service.api.deps import require_api_key
+from service.api import (
+    routes_alerts,
+    routes_audit,
+    routes_batches,
+    routes_health,
+    routes_keys,
+    routes_lists,
+    routes_ownership,
+    routes_screen,
+    routes_screenings,
+    routes_settings,
+    routes_shipments,
+)
 from service.api.errors import install_error_handlers
 from service.settings import Settings, get_settings
 
@@ -20,9 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
     app.include_router(routes_health.router)
-    app.include_router(routes_lists.router, dependencies=[Depends(require_api_key)])
-    app.include_router(routes_screen.router, dependencies=[Depends(require_api_key)])
-    app.include_router(routes_batches.router, dependencies=[Depends(require_api_key)])
-    app.include_router(routes_shipments.router, dependencies=[Depends(require_api_key)])
-    app.include_router(routes_audit.router, dependencies=[Depends(require_api_key)])
+    app.include_router(routes_lists.router)
+    app.include_router(routes_screen.router)
+    app.include_router(routes_screenings.router)
+    app.include_router(routes_batches.router)
+    app.include_router(routes_shipments.router)
+    app.include_router(routes_ownership.router)
+    app.include_router(routes_settings.router)
+    app.include_router(routes_audit.router)
+    app.include_router(routes_keys.router)
+    app.include_router(routes_alerts.router)
     return app

@@ -1,15 +1,17 @@
-"""Request dependencies: settings, a database session per request, API-key check."""
+"""Request dependencies: settings, a database session per request, and `allow(...)`: the API key and its role."""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from service.core.errors import UnauthorizedError
+from service import keys
+from service.access import Principal, Role
+from service.core.errors import ForbiddenError, UnauthorizedError
 from service.db.session import session_scope
 from service.settings import Settings
 
@@ -31,17 +33,53 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def require_api_key(
-    settings: SettingsDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> None:
-    """Accept `Authorization: Bearer KEY` or `X-API-Key: KEY` when keys are configured (SCREENING_API_KEYS)."""
-    keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
-    if not keys:
-        return
-    presented = x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        presented = authorization[7:].strip()
-    if not presented or not any(hmac.compare_digest(presented, k) for k in keys):
-        raise UnauthorizedError("missing or invalid API key: send `Authorization: Bearer <key>`", field="authorization")
+# Declared as security schemes so /docs offers "Authorize"; neither raises by itself: `Allow` answers 401 the
+# project's way (JSON with a code) when neither carries a key.
+_BEARER = HTTPBearer(auto_error=False, description="`Authorization: Bearer sk_…`")
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: sk_…` (same keys)")
+
+
+def presented_token(bearer: HTTPAuthorizationCredentials | None, x_api_key: str | None) -> str | None:
+    """The key from `Authorization: Bearer KEY`, else from `X-API-Key: KEY`."""
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
+    if x_api_key and x_api_key.strip():
+        return x_api_key.strip()
+    return None
+
+
+class Allow:
+    """The dependency `allow(...)` returns; it keeps its roles so the access-matrix test can read them."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.allowed_roles = roles
+
+    def __call__(
+        self,
+        settings: SettingsDep,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+        x_api_key: Annotated[str | None, Depends(_API_KEY)],
+    ) -> Principal:
+        # Synchronous on purpose: FastAPI runs it in the thread pool, off the event loop, like the key lookup needs.
+        token = presented_token(bearer, x_api_key)
+        if token is None:
+            raise UnauthorizedError(
+                "no API key: send `Authorization: Bearer <key>` (or `X-API-Key: <key>`)", field="authorization"
+            )
+        principal = keys.authenticate(settings.database_url, token)
+        if principal is None:
+            raise UnauthorizedError("the API key is unknown, revoked or expired", field="authorization")
+        if principal.role not in self.allowed_roles:
+            needed = ", ".join(sorted(r.value for r in self.allowed_roles))
+            raise ForbiddenError(f"a {principal.role.value} key may not do this; it needs one of: {needed}")
+        return principal
+
+
+def allow(*roles: Role) -> Callable[..., Principal]:
+    """A dependency admitting only live API keys whose role is one of `roles`; it returns their Principal.
+
+    401 (code "unauthorized") for a missing, unknown, revoked or expired key; 403 (code "forbidden") for a role not
+    allowed here. Usage: `principal: Annotated[Principal, Depends(allow(Role.ANALYST, Role.ADMIN))]`."""
+    if not roles:
+        raise ValueError("allow() needs at least one role")
+    return Allow(frozenset(roles))

@@ -39,7 +39,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ScreeningError)
     async def _domain(_: Request, exc: ScreeningError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status)
+        # A 401 names the scheme to use (RFC 9110), so generic HTTP clients know to send a bearer token.
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

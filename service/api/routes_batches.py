@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from service import batches
-from service.api.deps import SettingsDep
+from service.access import Principal, Role
+from service.api.deps import SettingsDep, allow
 from service.core.errors import NotFoundError
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["batches"])
 log = logging.getLogger(__name__)
+
+Submitter = Annotated[Principal, Depends(allow(Role.SUBMITTER, Role.ADMIN))]
+# Results are read by whoever works with them: the submitting ERP, analysts, auditors.
+Reader = Annotated[Principal, Depends(allow(Role.SUBMITTER, Role.ANALYST, Role.AUDITOR, Role.ADMIN))]
 
 _BODY_DOC = {
     "requestBody": {
@@ -55,8 +60,9 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _ensure_batch(settings: Settings, batch_id: str) -> dict[str, Any]:
-    summary = batches.get_summary(settings, batch_id) if len(batch_id) <= 36 else None
+def _ensure_batch(settings: Settings, principal: Principal, batch_id: str) -> dict[str, Any]:
+    # Another organisation's batch is "not found", with the same body as an id that never existed.
+    summary = batches.get_summary(settings, batch_id, principal.org_id) if len(batch_id) <= 36 else None
     if summary is None:
         raise NotFoundError(
             f"no batch {batch_id[:40]!r}; use the id from the POST /v1/batches answer", field="batch_id"
@@ -76,7 +82,13 @@ def _enqueue_chunks(chunks: list[tuple[str, int]]) -> None:
 
 
 def _record(
-    settings: Settings, key: str, media: str, body: bytes, callback_url: str | None, as_of: str | None
+    settings: Settings,
+    principal: Principal,
+    key: str,
+    media: str,
+    body: bytes,
+    callback_url: str | None,
+    as_of: str | None,
 ) -> batches.CreatedBatch:
     if media == "application/json":
         if callback_url is not None or as_of is not None:
@@ -88,13 +100,16 @@ def _record(
     else:
         submission = batches.parse_csv_submission(body, settings, callback_url, as_of)
     fingerprint = batches.body_fingerprint(media, body, callback_url, as_of)
-    return batches.create_batch(settings, key, fingerprint, submission)
+    return batches.create_batch(
+        settings, key, fingerprint, submission, org_id=principal.org_id, actor=principal.audit_actor()
+    )
 
 
 @router.post("/batches", status_code=202, openapi_extra=_BODY_DOC)
 async def create_batch(
     request: Request,
     settings: SettingsDep,
+    principal: Submitter,
     idempotency_key: Annotated[str | None, Header()] = None,
     callback_url: Annotated[str | None, Query(description="CSV uploads only: webhook URL")] = None,
     as_of: Annotated[str | None, Query(description="CSV uploads only: screen as of YYYY-MM-DD")] = None,
@@ -108,18 +123,18 @@ async def create_batch(
         )
     body = await _read_body(request, settings.batch_max_bytes)
     # Validating up to 100,000 items is CPU work: keep it off the event loop.
-    created = await run_in_threadpool(_record, settings, key, media, body, callback_url, as_of)
+    created = await run_in_threadpool(_record, settings, principal, key, media, body, callback_url, as_of)
     # Only after the commit inside create_batch (habit 6); a replayed key enqueues nothing.
     await run_in_threadpool(_enqueue_chunks, created.chunks)
-    summary = await run_in_threadpool(_ensure_batch, settings, created.batch_id)
+    summary = await run_in_threadpool(_ensure_batch, settings, principal, created.batch_id)
     location = f"/v1/batches/{created.batch_id}"
     return JSONResponse(summary, status_code=202, headers={"Location": location})
 
 
 @router.get("/batches/{batch_id}")
-def get_batch(batch_id: str, settings: SettingsDep) -> dict[str, Any]:
+def get_batch(batch_id: str, settings: SettingsDep, principal: Reader) -> dict[str, Any]:
     """Status (queued, running, completed, failed), counts, timings and list versions of a batch."""
-    return _ensure_batch(settings, batch_id)
+    return _ensure_batch(settings, principal, batch_id)
 
 
 @router.get("/batches/{batch_id}/results", response_model=None)
@@ -127,16 +142,19 @@ def get_results(
     batch_id: str,
     request: Request,
     settings: SettingsDep,
+    principal: Reader,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     decision: Annotated[str | None, Query(description="CLEAR, REVIEW or BLOCK")] = None,
 ) -> dict[str, Any] | StreamingResponse:
     """Results in input order, cursor-paged; `Accept: text/csv` streams the whole (filtered) set as CSV."""
-    _ensure_batch(settings, batch_id)
+    _ensure_batch(settings, principal, batch_id)
     wanted = batches.check_decision(decision)
     if "text/csv" in request.headers.get("accept", ""):
         return StreamingResponse(
-            batches.iter_results_csv(settings, batch_id, wanted),
+            batches.iter_results_csv(
+                settings, batch_id, wanted, org_id=principal.org_id, actor=principal.audit_actor()
+            ),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"'},
         )
@@ -144,7 +162,7 @@ def get_results(
 
 
 @router.get("/batches/{batch_id}/deliveries")
-def get_deliveries(batch_id: str, settings: SettingsDep) -> dict[str, Any]:
+def get_deliveries(batch_id: str, settings: SettingsDep, principal: Reader) -> dict[str, Any]:
     """Every webhook attempt for the batch, oldest first."""
-    _ensure_batch(settings, batch_id)
+    _ensure_batch(settings, principal, batch_id)
     return {"deliveries": list(batches.list_deliveries(settings, batch_id))}

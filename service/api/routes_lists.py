@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from service.api.deps import SessionDep
+from service.access import Role
+from service.api.deps import SessionDep, allow
 from service.api.schemas import EntityRead, ListsRead, ListVersionRead
 from service.core.errors import NotFoundError
 from service.db import repositories as repo
@@ -14,14 +15,17 @@ from service.versions import list_status, version_dict
 
 router = APIRouter(prefix="/v1/lists", tags=["lists"])
 
+# Reading lists is open to every role; anything that changes them is for admins only (allow(Role.ADMIN)).
+EVERY_ROLE = Depends(allow(Role.SUBMITTER, Role.ANALYST, Role.AUDITOR, Role.ADMIN))
 
-@router.get("", response_model=ListsRead)
+
+@router.get("", response_model=ListsRead, dependencies=[EVERY_ROLE])
 def get_lists(session: SessionDep) -> dict[str, object]:
     """Every list with its active version and count."""
     return {"lists": list_status(session)}
 
 
-@router.get("/{list_id}/entities/{entity_id}", response_model=EntityRead)
+@router.get("/{list_id}/entities/{entity_id}", response_model=EntityRead, dependencies=[EVERY_ROLE])
 def get_entity(
     session: SessionDep,
     list_id: str,

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.deps import SettingsDep
+from service import alerts, screenings
+from service.access import Principal, Role
+from service.api.deps import SettingsDep, allow
+from service.db.session import session_scope
 from service.inputs import CounterpartyIn
 from service.screening_service import INDEXES, screen_counterparty
 
 router = APIRouter(prefix="/v1", tags=["screening"])
+
+# Screening writes evidence and opens alerts: not for read-only auditors.
+Screener = Annotated[Principal, Depends(allow(Role.SUBMITTER, Role.ANALYST, Role.ADMIN))]
 
 
 class ScreenRequest(CounterpartyIn):
@@ -35,6 +41,8 @@ class MatchRead(BaseModel):
     name_kind: str
     score: float
     features: dict[str, Any]
+    # Set when the organisation's good-guy memory suppressed this match: the id of the releasing alert decision.
+    suppressed_by: int | None = None
 
 
 class ScreenResult(BaseModel):
@@ -45,11 +53,32 @@ class ScreenResult(BaseModel):
     list_versions: dict[str, str]
     as_of: str | None
     algorithm: str
+    # Only after suppression: the decision and rule the matches gave before, and the decision ids that suppressed.
+    decision_before_suppression: str | None = None
+    rule_before_suppression: str | None = None
+    suppressed_by: list[int] = Field(default_factory=list)
+    # The stored evidence of this answer: GET /v1/screenings/{screening_id}.
+    screening_id: str | None = None
 
 
-@router.post("/screen", response_model=ScreenResult)
-def screen(request: ScreenRequest, settings: SettingsDep) -> dict[str, Any]:
+# Unset fields (the suppression ones) stay out: the answer is the very document a batch stores for the item.
+@router.post("/screen", response_model=ScreenResult, response_model_exclude_unset=True)
+def screen(request: ScreenRequest, settings: SettingsDep, principal: Screener) -> dict[str, Any]:
     """Screen one counterparty now (or `as_of` a past date): decision, explained matches, list versions used."""
     context = INDEXES.context(settings.database_url, request.as_of)
     counterparty = CounterpartyIn.model_validate(request.model_dump(exclude={"as_of"}))
-    return screen_counterparty(context, counterparty)
+    document = screen_counterparty(context, counterparty)
+    # The organisation's good-guy memory may suppress matches (and the decision); REVIEW/BLOCK matches open alerts.
+    with alerts.alerting(settings.database_url, principal.org_id, principal.audit_actor()) as alert:
+        alert(alerts.Screened(counterparty, document, "screen", counterparty.reference))
+    with session_scope(settings.database_url) as session:
+        screening_id = screenings.record(
+            session,
+            org_id=principal.org_id,
+            kind="counterparty",
+            request=request.model_dump(mode="json", exclude_unset=True),
+            document=document,
+            as_of=request.as_of,
+            actor=principal.audit_actor(),
+        )
+    return {**document, "screening_id": screening_id}

@@ -3,15 +3,23 @@ route, ownership and profile rules, and one CLEAR / REVIEW / BLOCK decision with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
-from service.api.deps import SettingsDep
+from service import alerts, screenings
+from service.access import Principal, Role
+from service.api.deps import SettingsDep, allow
+from service.db.session import session_scope
+from service.decision_settings import load_decision_config
+from service.ownership_store import load_org_graph
 from service.shipments import ShipmentIn, screen_shipment_request
 
 router = APIRouter(prefix="/v1", tags=["shipments"])
+
+# Screening writes evidence and opens alerts: not for read-only auditors.
+Screener = Annotated[Principal, Depends(allow(Role.SUBMITTER, Role.ANALYST, Role.ADMIN))]
 
 
 class FindingRead(BaseModel):
@@ -44,7 +52,29 @@ class ShipmentResult(BaseModel):
 
 
 @router.post("/shipments/screen", response_model=ShipmentResult)
-def screen_shipment(request: ShipmentIn, settings: SettingsDep) -> dict[str, Any]:
+def screen_shipment(request: ShipmentIn, settings: SettingsDep, principal: Screener) -> dict[str, Any]:
     """Screen one shipment as of its ship date: decision, findings (rule id and version, severity, evidence,
     sentence, party role), each party's screening document, list and rule-set versions."""
-    return screen_shipment_request(settings.database_url, request)
+    # Each party's screening meets the organisation's good-guy memory before its finding is made; REVIEW/BLOCK
+    # party matches open alerts.
+    with alerts.alerting(settings.database_url, principal.org_id, principal.audit_actor()) as alert:
+        document = screen_shipment_request(
+            settings.database_url,
+            request,
+            config=load_decision_config(settings.database_url, principal.org_id),
+            stored=load_org_graph(settings.database_url, principal.org_id),
+            on_party=lambda role, party, party_document: alert(
+                alerts.Screened(party, party_document, "shipment_party", f"{request.reference}:{role}")
+            ),
+        )
+    with session_scope(settings.database_url) as session:
+        screening_id = screenings.record(
+            session,
+            org_id=principal.org_id,
+            kind="shipment",
+            request=request.model_dump(mode="json", exclude_unset=True),
+            document=document,
+            as_of=request.ship_date,
+            actor=principal.audit_actor(),
+        )
+    return {**document, "screening_id": screening_id}

@@ -47,3 +47,10 @@ class ConfigError(ScreeningError):
 class UnauthorizedError(ScreeningError):
     code = "unauthorized"
     status = 401
+
+
+class ForbiddenError(ScreeningError):
+    """A valid API key whose role may not do this."""
+
+    code = "forbidden"
+    status = 403

@@ -33,6 +33,9 @@ class ControlType(StrEnum):
     VOTING = "voting"  # voting rights, when they differ from the equity share
     CALL_OPTION = "call_option"  # a right to acquire the shares
     BOARD_APPOINTMENT = "board_appointment"  # the right to appoint or remove a majority of the board
+    # A sanctions list states ownership or control without a percentage (OFAC "owned or controlled by"); only
+    # derived from list relations, never accepted as input.
+    LIST_STATED = "list_stated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +244,10 @@ def control_indicators(
             found.append(
                 ControlIndicator(edge, f"{owner} can appoint or remove a majority of the board of {graph.name(target)}")
             )
+        elif edge.control is ControlType.LIST_STATED:
+            found.append(
+                ControlIndicator(edge, f"{owner} owns or controls {graph.name(target)} per the list ({edge.source})")
+            )
         elif edge.control is ControlType.VOTING and (edge.percent or Decimal(0)) > thresholds.voting_control_percent:
             found.append(
                 ControlIndicator(
@@ -295,7 +302,7 @@ def _ownership_check(
     arithmetic = "; ".join(path_text(graph, p) for p in paths)
     evidence: dict[str, object] = {
         "target": party.party_id,
-        "effective_percent": str((total * HUNDRED).normalize()),
+        "effective_percent": f"{(total * HUNDRED).normalize():f}",
         "paths": _paths_evidence(graph, paths),
         "arithmetic": f"{arithmetic} → total {total_text(paths, total)}" if paths else "",
         "ship_date": on.isoformat(),
@@ -394,7 +401,7 @@ def related_party_findings(
                 {
                     "exporter": exporter.party_id,
                     "group": sorted(group),
-                    "effective_percent": str((total * HUNDRED).normalize()),
+                    "effective_percent": f"{(total * HUNDRED).normalize():f}",
                     "paths": _paths_evidence(graph, paths),
                     "controls": [{"owner": e.owner, "control": e.control.value} for e in controls],
                 },

@@ -25,8 +25,9 @@ def get_batch(session: Session, batch_id: str) -> Batch | None:
     return session.get(Batch, batch_id)
 
 
-def batch_by_key(session: Session, idempotency_key: str) -> Batch | None:
-    return session.scalars(select(Batch).where(Batch.idempotency_key == idempotency_key)).first()
+def batch_by_key(session: Session, org_id: str, idempotency_key: str) -> Batch | None:
+    query = select(Batch).where(Batch.org_id == org_id, Batch.idempotency_key == idempotency_key)
+    return session.scalars(query).first()
 
 
 def add_batch(session: Session, batch: Batch, chunks: Sequence[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -139,13 +141,13 @@ class Batch(Base):
 
     __tablename__ = "batch"
     __table_args__ = (
-        UniqueConstraint("idempotency_key", name="uq_batch_idempotency_key"),
+        # Idempotency keys are the client's: two organisations may well pick the same one.
+        UniqueConstraint("org_id", "idempotency_key", name="uq_batch_org_idempotency_key"),
         Index("ix_batch_status_created", "status", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    # Reserved for per-organisation keys; the unique constraint moves to (org_id, idempotency_key) then.
-    org_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    org_id: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(200))
     body_sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # queued | running | completed | failed
@@ -236,6 +238,39 @@ class WebhookDelivery(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Organisation(Base):
+    """A customer of the service: every row holding customer data carries its id, every query is scoped by it."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # short slug, e.g. "acme"
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKeyRow(Base):
+    """One API key: only the SHA-256 of its token is stored (the token is shown once, at creation)."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (
+        UniqueConstraint("token_sha256", name="uq_api_key_token_sha256"),
+        Index("ix_api_key_org", "org_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # public key id, e.g. "key_3f9c…"
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # The token's first characters, so an operator can tell keys apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))  # the creating key's id, or "cli"
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
 class AuditEvent(Base):
     """One append-only audit event in its organisation's hash chain; never updated or deleted by the application
     (on PostgreSQL a trigger rejects UPDATE and DELETE)."""
@@ -261,3 +296,96 @@ class AuditEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Alert(Base):
+    """One REVIEW or BLOCK match of one counterparty against one listed entity, for an analyst to decide.
+
+    Status: open → (escalated) → true_match | false_positive, or awaiting_second_review when a BLOCK is released
+    under the four-eyes rule; a false_positive whose listed entity changes in a new list version becomes reopened.
+    A false_positive alert is the good-guy memory: it suppresses the same (counterparty fingerprint, list, entity,
+    content hash) on later screenings of the organisation."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        Index("ix_alert_org_status", "org_id", "status", "id"),
+        Index("ix_alert_org_fingerprint", "org_id", "fingerprint"),
+        Index("ix_alert_list_entity", "list_id", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    counterparty: Mapped[dict[str, Any]] = mapped_column(JSONType)  # as screened (validated input)
+    list_id: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(128))
+    entity_name: Mapped[str] = mapped_column(Text)
+    # list_entry.content_hash of the matched version's row: the listed record the alert (and its decision) is about.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    list_version: Mapped[str] = mapped_column(String(128))  # label <list>@<date>#<id>
+    score: Mapped[float] = mapped_column(Float)
+    decision: Mapped[str] = mapped_column(String(16))  # REVIEW | BLOCK: what this match alone decides
+    match: Mapped[dict[str, Any]] = mapped_column(JSONType)  # the match explanation as in the result document
+    source: Mapped[str] = mapped_column(String(32))  # screen | batch_item | shipment_party
+    source_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    status: Mapped[str] = mapped_column(String(32))
+    # Later screenings that found the same match while the alert was undecided (or confirmed) count here.
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    # The decision that closed the alert (for false_positive: the N of "suppressed by decision N").
+    closing_decision_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertDecision(Base):
+    """One analyst decision on an alert, never changed: the alert's decision history."""
+
+    __tablename__ = "alert_decision"
+    __table_args__ = (Index("ix_alert_decision_alert", "alert_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    org_id: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(32))  # true_match | false_positive | escalate
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    actor_key_id: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    status_before: Mapped[str] = mapped_column(String(32))
+    status_after: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))  # the listed record the decision was taken on
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OwnershipEdgeRow(Base):
+    """One stored ownership or control edge of an organisation's graph (`POST /v1/ownership`); screening uses the
+    edges valid on the ship date. `owner`/`owned` are names or party references, resolved like inline edges."""
+
+    __tablename__ = "ownership_edge"
+    __table_args__ = (Index("ix_ownership_edge_org_id", "org_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(500))
+    owned: Mapped[str] = mapped_column(String(500))
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 6), nullable=True)
+    control_type: Mapped[str] = mapped_column(String(32))  # shares | voting | call_option | board_appointment
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    owner_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    owner_listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # API key id
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrgSetting(Base):
+    """One organisation setting (e.g. key "decision" = the DecisionConfig as JSON); changes are audited."""
+
+    __tablename__ = "org_setting"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # API key id, or "cli"

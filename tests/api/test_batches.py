@@ -20,6 +20,7 @@ from service.db.models import AuditEvent, BatchChunk, BatchResult
 from service.db.session import session_scope
 from service.refresh import import_files
 from service.settings import Settings, get_settings
+from tests.support.auth import bearer, make_key
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.test_versions import V1, write_sdn
 from workers.dispatch import drain
@@ -43,10 +44,12 @@ def embedded(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     get_settings.cache_clear()
 
 
-def _client(settings: Settings) -> TestClient:
+def _client(settings: Settings, org_id: str = "acme") -> TestClient:
+    """A client sending a submitter key of `org_id` (a new key each time: clients of one org share its batches)."""
     from service.api.app import create_app
 
-    return TestClient(create_app(settings), raise_server_exceptions=False)
+    token = make_key(settings.database_url, org_id, "submitter")
+    return TestClient(create_app(settings), raise_server_exceptions=False, headers=bearer(token))
 
 
 ITEMS: list[dict[str, Any]] = [

@@ -9,11 +9,14 @@ from fastapi.testclient import TestClient
 from service.api.app import create_app
 from service.refresh import import_files
 from service.settings import Settings
+from tests.support.auth import bearer, make_key
 from tests.test_versions import V1, write_sdn
 
 
 def _client(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings), raise_server_exceptions=False)
+    """A client sending a submitter key: reading lists is open to every role."""
+    token = make_key(settings.database_url, "acme", "submitter")
+    return TestClient(create_app(settings), raise_server_exceptions=False, headers=bearer(token))
 
 
 def test_health_reports_database_broker_and_active_versions(settings: Settings, tmp_path: Path) -> None:
@@ -65,13 +68,13 @@ def test_unknown_list_entity_and_version_are_404_with_codes(settings: Settings, 
     assert "version_id" in bad.json()["field"]
 
 
-def test_api_keys_when_configured(settings: Settings) -> None:
-    """With keys configured, /v1 needs Bearer or X-API-Key; health stays open for probes."""
-    secured = settings.model_copy(update={"api_keys": "k1,k2"})
-    client = _client(secured)
+def test_lists_need_a_key_and_health_does_not(settings: Settings) -> None:
+    """/v1 needs a key (Bearer or X-API-Key) even in embedded mode; health stays open for probes."""
+    token = make_key(settings.database_url, "acme", "analyst")
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
     assert client.get("/v1/lists").status_code == 401
     assert client.get("/v1/lists").json()["code"] == "unauthorized"
-    assert client.get("/v1/lists", headers={"Authorization": "Bearer k2"}).status_code == 200
-    assert client.get("/v1/lists", headers={"X-API-Key": "k1"}).status_code == 200
-    assert client.get("/v1/lists", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.get("/v1/lists", headers=bearer(token)).status_code == 200
+    assert client.get("/v1/lists", headers={"X-API-Key": token}).status_code == 200
+    assert client.get("/v1/lists", headers={"X-API-Key": token[:-1]}).status_code == 401
     assert client.get("/health").status_code == 200

@@ -35,6 +35,7 @@ from service.refresh import import_files
 from service.screening_service import select_versions
 from service.settings import Settings
 from tests.conftest import REDIS_URL, _truncate, service_missing, shared_path
+from tests.support.auth import bearer, make_key
 from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -57,6 +58,8 @@ class Stack:
     tmp: Path
     port: int = field(default_factory=_free_port)
     procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    # Sends a submitter key of the test organisation (made when the API starts).
+    http: httpx.Client = field(default_factory=httpx.Client)
 
     def env(self) -> dict[str, str]:
         return {
@@ -87,12 +90,13 @@ class Stack:
         return proc
 
     def api(self) -> str:
+        self.http = httpx.Client(headers=bearer(make_key(self.settings.database_url, "acme", "submitter")))
         self.start("api", "serve", "--port", str(self.port))
         url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{url}/v1/lists", timeout=1).status_code == 200:
+                if self.http.get(f"{url}/v1/lists", timeout=1).status_code == 200:
                     return url
             except httpx.HTTPError:
                 time.sleep(0.2)
@@ -105,6 +109,7 @@ class Stack:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.tmp.glob("*.log"))
 
     def stop(self) -> None:
+        self.http.close()
         for _, proc in self.procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -197,8 +202,8 @@ def _wait_for(predicate: Callable[[], bool], timeout: float, stack: Stack, what:
     raise AssertionError(f"timed out waiting for {what}\n{stack.logs()}")
 
 
-def _batch(api: str, batch_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{api}/v1/batches/{batch_id}", timeout=10).json()
+def _batch(stack: Stack, api: str, batch_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = stack.http.get(f"{api}/v1/batches/{batch_id}", timeout=10).json()
     return body
 
 
@@ -220,12 +225,11 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     body = json.dumps({"items": items, "callback_url": receiver.url}).encode()
     headers = {"Idempotency-Key": "e2e-1", "Content-Type": "application/json"}
     answers: list[httpx.Response] = []
-    threads = [
-        threading.Thread(
-            target=lambda: answers.append(httpx.post(f"{api}/v1/batches", content=body, headers=headers, timeout=60))
-        )
-        for _ in range(4)
-    ]
+
+    def post() -> None:
+        answers.append(stack.http.post(f"{api}/v1/batches", content=body, headers=headers, timeout=60))
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -236,8 +240,8 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     batch_id = ids.pop()
     assert answers[0].headers["location"] == f"/v1/batches/{batch_id}"
 
-    _wait_for(lambda: _batch(api, batch_id)["status"] == "completed", 120, stack, "completion")
-    batch = _batch(api, batch_id)
+    _wait_for(lambda: _batch(stack, api, batch_id)["status"] == "completed", 120, stack, "completion")
+    batch = _batch(stack, api, batch_id)
     counts = batch["counts"]
     assert counts["processed"] == counts["total"] == 1000
     assert counts["clear"] + counts["review"] + counts["block"] == 1000
@@ -246,7 +250,7 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     pages: list[dict[str, Any]] = []
     cursor = ""
     while True:
-        page = httpx.get(f"{api}/v1/batches/{batch_id}/results", params={"limit": 300, "cursor": cursor}).json()
+        page = stack.http.get(f"{api}/v1/batches/{batch_id}/results", params={"limit": 300, "cursor": cursor}).json()
         pages.extend(page["items"])
         if page["next_cursor"] is None:
             break
@@ -258,7 +262,7 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     assert sum(r["decision"] != "CLEAR" for r in listed) >= 0.6 * len(listed)
     assert sum(r["decision"] == "CLEAR" for r in clean) >= 0.9 * len(clean)
 
-    export = httpx.get(f"{api}/v1/batches/{batch_id}/results", headers={"Accept": "text/csv"}, timeout=30)
+    export = stack.http.get(f"{api}/v1/batches/{batch_id}/results", headers={"Accept": "text/csv"}, timeout=30)
     assert export.status_code == 200
     assert len(export.text.strip().splitlines()) == 1001
 
@@ -269,7 +273,7 @@ def test_end_to_end_1000_counterparties(stack: Stack) -> None:
     assert webhooks.verify(SECRET, headers_in[webhooks.SIGNATURE_HEADER], raw)
     payload = json.loads(raw)
     assert payload["event"] == "batch.completed" and payload["batch"]["counts"] == counts
-    deliveries = httpx.get(f"{api}/v1/batches/{batch_id}/deliveries").json()["deliveries"]
+    deliveries = stack.http.get(f"{api}/v1/batches/{batch_id}/deliveries").json()["deliveries"]
     assert [(d["attempt"], d["ok"]) for d in deliveries] == [(1, True)]
     receiver.server.shutdown()
 
@@ -282,7 +286,7 @@ def test_worker_killed_mid_batch_second_worker_finishes(stack: Stack) -> None:
     stack.start("beat", "beat")
     first = stack.worker("worker-a", 1)
     items = counterparties(stack.settings, 1000, seed=11)
-    response = httpx.post(
+    response = stack.http.post(
         f"{api}/v1/batches",
         json={"items": items, "callback_url": receiver.url},
         headers={"Idempotency-Key": "kill-1"},
@@ -290,15 +294,17 @@ def test_worker_killed_mid_batch_second_worker_finishes(stack: Stack) -> None:
     )
     assert response.status_code == 202
     batch_id = response.json()["id"]
-    _wait_for(lambda: _batch(api, batch_id)["counts"]["processed"] >= 100, 60, stack, "progress")
+    _wait_for(lambda: _batch(stack, api, batch_id)["counts"]["processed"] >= 100, 60, stack, "progress")
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
-    killed_at = _batch(api, batch_id)["counts"]["processed"]
+    killed_at = _batch(stack, api, batch_id)["counts"]["processed"]
     assert killed_at < 1000, "the batch finished before the kill; make it bigger"
     stack.worker("worker-b", 1)
-    _wait_for(lambda: _batch(api, batch_id)["status"] == "completed", 120, stack, "completion by the second worker")
+    _wait_for(
+        lambda: _batch(stack, api, batch_id)["status"] == "completed", 120, stack, "completion by the second worker"
+    )
     assert _result_rows(stack.settings, batch_id) == (1000, 1000)
-    assert _batch(api, batch_id)["counts"]["processed"] == 1000
+    assert _batch(stack, api, batch_id)["counts"]["processed"] == 1000
     _wait_for(lambda: len(receiver.requests) >= 1, 30, stack, "the webhook")
     time.sleep(3)  # a duplicate would come from a second completion or a sweep: give it the time to show
     assert len(receiver.requests) == 1
@@ -355,17 +361,17 @@ def test_redis_restarted_mid_batch_still_completes(
         stack.start("beat", "beat")
         stack.worker("worker", 1)
         items = counterparties(pg_settings, 1000, seed=13)
-        response = httpx.post(
+        response = stack.http.post(
             f"{api}/v1/batches", json={"items": items}, headers={"Idempotency-Key": "redis-1"}, timeout=60
         )
         assert response.status_code == 202
         batch_id = response.json()["id"]
-        _wait_for(lambda: _batch(api, batch_id)["counts"]["processed"] >= 50, 60, stack, "progress")
+        _wait_for(lambda: _batch(stack, api, batch_id)["counts"]["processed"] >= 50, 60, stack, "progress")
         kill_redis()
-        assert _batch(api, batch_id)["counts"]["processed"] < 1000, "the batch finished before Redis died"
+        assert _batch(stack, api, batch_id)["counts"]["processed"] < 1000, "the batch finished before Redis died"
         time.sleep(1.5)
         start_redis()
-        _wait_for(lambda: _batch(api, batch_id)["status"] == "completed", 150, stack, "completion after restart")
+        _wait_for(lambda: _batch(stack, api, batch_id)["status"] == "completed", 150, stack, "completion after restart")
         assert _result_rows(pg_settings, batch_id) == (1000, 1000)
     finally:
         stack.stop()
