@@ -1,13 +1,14 @@
 """One benchmark command for the matcher: quality (nomenklatura cases, yente positives/negatives, seed stories) and
 speed (throughput, latency, build time, memory), with the anchors measured in the same run.
 
-    .venv/bin/python benchmarks/matching.py [--negatives 5000] [--queries 2000]
+    .venv/bin/python benchmarks/matching.py [--negatives 5000] [--queries 10000] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import random
 import resource
 import sys
@@ -55,6 +56,16 @@ def nomenklatura(cfg: MatchConfig) -> None:
     row("pairwise scorer pairs/s (cold caches)", f"{len(rows) / elapsed:,.0f}", "anchor: nomenklatura ~3,600")
 
 
+_INDEX: MatcherIndex | None = None
+
+
+def _screen_all(texts: list[str]) -> int:
+    """Screen `texts` against the index inherited from the parent process; returns how many were not clear."""
+    assert _INDEX is not None
+    cfg = MatchConfig()
+    return sum(1 for text in texts if _INDEX.screen(Query(text), cfg).decision != "clear")
+
+
 def people(path: Path, limit: int | None = None) -> list[Query]:
     out: list[Query] = []
     with path.open(encoding="utf-8") as fh:
@@ -68,7 +79,9 @@ def people(path: Path, limit: int | None = None) -> list[Query]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--negatives", type=int, default=5000)
-    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=10000)
+    parser.add_argument("--latency-queries", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="processes for the throughput run (2-core machine)")
     args = parser.parse_args()
     cfg = MatchConfig()
     print(f"{'measure':<58} {'value':>18}  anchor / target")
@@ -158,26 +171,41 @@ def main() -> None:
         mixed.append("".join(text))
     mixed += [q.name for q in negs][: args.queries - len(mixed)]
     rng.shuffle(mixed)
+    # Cold caches: the negatives above were screened already, so forget their neighbourhoods and normalisations.
+    index.clear_caches()
     lat: list[float] = []
-    start = time.perf_counter()
-    for text in mixed:
+    for text in mixed[: args.latency_queries]:
         t0 = time.perf_counter()
         index.screen(Query(text), cfg)
         lat.append(time.perf_counter() - t0)
-    elapsed = time.perf_counter() - start
     lat.sort()
     row(
-        f"screening throughput, 1 process ({len(mixed)} mixed q)", f"{len(mixed) / elapsed:,.0f} q/s", "target >= 5,000"
-    )
-    row(
-        "single-query latency p50 / p99 (ms)",
+        f"single-query latency p50 / p99 (ms, {len(lat)} q, 1 process)",
         f"{lat[len(lat) // 2] * 1e3:.2f} / {lat[int(len(lat) * 0.99)] * 1e3:.2f}",
         "target p99 <= 5",
+    )
+    # Throughput: the index is built once and shared with forked worker processes (copy-on-write), as the Celery
+    # pool does; each worker screens a contiguous slice of the queries. Caches start cold in every worker.
+    global _INDEX
+    _INDEX = index
+    index.clear_caches()
+    start = time.perf_counter()
+    if args.workers > 1:
+        chunks = [mixed[i :: args.workers] for i in range(args.workers)]
+        with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+            pool.map(_screen_all, chunks)
+    else:
+        _screen_all(mixed)
+    elapsed = time.perf_counter() - start
+    row(
+        f"screening throughput, {args.workers} process(es) ({len(mixed)} mixed q)",
+        f"{len(mixed) / elapsed:,.0f} q/s",
+        "target >= 5,000",
     )
     from rapidfuzz import fuzz, process
 
     distinct = sorted({n.value for e in entries for n in e.names})
-    sample = mixed[:1000]
+    sample = mixed[:2000]
     start = time.perf_counter()
     process.cdist(sample, distinct, scorer=fuzz.ratio, workers=-1, dtype="uint8")
     ex = len(sample) / (time.perf_counter() - start)

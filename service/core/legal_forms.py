@@ -184,3 +184,12 @@ def strip_legal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         else:
             index += 1
     return rest, found
+
+
+def legal_form_at(tokens: Sequence[str], index: int) -> tuple[str, int] | None:
+    """The legal-form class and alias length starting at `tokens[index]` (longest alias first), or None."""
+    for size in range(min(_MAX_LEN, len(tokens) - index), 0, -1):
+        generic = _ALIASES.get(tuple(tokens[index : index + size]))
+        if generic is not None:
+            return generic, size
+    return None

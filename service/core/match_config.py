@@ -34,6 +34,9 @@ class MatchConfig:
     # Legal forms are weak evidence: a small bonus when both name the same class, a small malus when they disagree.
     legal_form_agree: float = 0.02
     legal_form_disagree: float = -0.05
+    # Registered seats set aside after a company name ("DOO BEOGRAD"): different seats lower the score a little.
+    place_agree: float = 0.0
+    place_disagree: float = -0.03
 
     # --- name kinds --------------------------------------------------------------------------------------------
     weak_alias_factor: float = 0.9

@@ -1,10 +1,12 @@
 """The matcher: an index over the active list versions, candidate blocking, scoring with explanations.
 
-`MatcherIndex.build` normalises every listed name once. `search` finds candidates by token blocking (exact and
-fuzzy tokens via a deletion neighbourhood, joined tokens for spacing variants, identifiers), then scores them with the
-same pairwise scorer as `exhaustive_search` (`service.core.names.compare_names`), adds the secondary attributes
-(country, date of birth, identifiers, entity type) as signed contributions, and keeps each entity's best name.
-Decisions for a counterparty live in `service.core.screening`.
+`MatcherIndex.build` normalises every listed name once. `search` finds candidates by token blocking (exact tokens and
+their exact fuzzy neighbourhoods from `service.core.token_index`, joined tokens for spacing variants, identifiers),
+drops the candidates whose name score provably stays below the report threshold (the vectorised bound of
+`service.core.name_bound`, then `_ScoreBound` per name), scores the rest with the same pairwise scorer as
+`exhaustive_search` (`service.core.names.compare_names`), adds the secondary attributes (country, date of birth,
+identifiers, entity type) as signed contributions, and keeps each entity's best name. Decisions for a counterparty
+live in `service.core.screening`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,27 @@ from dataclasses import dataclass, field
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
-from service.core.names import NUMBER, PARTICLE, STRONG, NormName, compare_names, normalise_name
+from service.core.name_bound import NameArrays
+from service.core.names import (
+    INITIAL,
+    NUMBER,
+    PARTICLE,
+    SPLIT_CUTOFF,
+    STRONG,
+    NormName,
+    compare_names,
+    normalise_name,
+    split_candidates,
+    token_similarity,
+)
+from service.core.token_index import Row, TokenIndex
 
 if TYPE_CHECKING:
     from service.core.screening import Screening
@@ -29,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["Feature", "Match", "MatchConfig", "MatcherIndex", "Query", "normalise_identifier"]
 
 EntryFilter = Callable[[ListEntry], bool]
+IntArray = npt.NDArray[np.int64]
+_NO_NAMES: IntArray = np.zeros(0, dtype=np.int64)
 
 _ID_CHARS = re.compile(r"[^0-9a-z]")
 # Kinds of identifier that are numbers of the same register, so a match between different labels still counts.
@@ -39,6 +58,8 @@ _ID_IGNORED = frozenset({"email", "website", "phone"})
 # never less than the floor ("al", "mohamed", "trading", "institute" count for a quarter to a half).
 _IDF_FULL_FREQUENCY = 20
 _IDF_FLOOR = 0.25
+# LCS rows (one byte per vocabulary token) kept for the most recent query tokens.
+_ROW_CACHE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +170,12 @@ class MatcherIndex:
         self._vocab_tokens: list[str] = []
         self._postings: list[list[int]] = []
         self._identifiers: dict[str, list[int]] = {}
-        # Every distinct token of every name by length, and by length and first letter, for exact fuzzy
-        # neighbourhoods through rapidfuzz; `_weights` = informativeness from token frequency.
-        self._by_length: dict[int, list[str]] = {}
-        self._by_length_first: dict[tuple[int, str], list[str]] = {}
+        # Every distinct token of every name, for exact fuzzy neighbourhoods (bit-parallel LCS rows, the last few
+        # cached: first names repeat); `_weights` = informativeness from token frequency.
+        self._tokens = TokenIndex(())
+        self._arrays = NameArrays.build([], [], self._tokens, {})
+        self._rows: dict[str, Row] = {}
+        self._posting_arrays: list[IntArray] = []
         self._weights: dict[str, float] = {}
         self._similar_cache: dict[tuple[str, float, int, int], dict[str, float]] = {}
         self._joined: dict[str, list[int]] = {}  # joined-pair key → name ids, exact lookups only
@@ -201,9 +224,10 @@ class MatcherIndex:
             for token, count in frequency.items()
             if count > _IDF_FULL_FREQUENCY
         }
-        for token in sorted(frequency):
-            self._by_length.setdefault(len(token), []).append(token)
-            self._by_length_first.setdefault((len(token), token[0]), []).append(token)
+        self._tokens = TokenIndex(frequency)
+        self._posting_arrays = [np.array(p, dtype=np.int64) for p in self._postings]
+        person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
+        self._arrays = NameArrays.build(self._names, person, self._tokens, self._weights)
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -224,10 +248,24 @@ class MatcherIndex:
         """Number of distinct normalised names indexed."""
         return len(self._names)
 
+    def clear_caches(self) -> None:
+        """Forget cached token neighbourhoods, LCS rows and name normalisations (benchmarks measure cold)."""
+        self._similar_cache.clear()
+        self._rows.clear()
+        normalise_name.cache_clear()
+
+    def _row(self, token: str) -> Row:
+        row = self._rows.get(token)
+        if row is None:
+            if len(self._rows) >= _ROW_CACHE:
+                self._rows.pop(next(iter(self._rows), ""), None)  # oldest first
+            row = self._rows[token] = self._tokens.lcs_row(token)
+        return row
+
     def similar_tokens(self, token: str, cfg: MatchConfig, cutoff: float | None = None) -> dict[str, float]:
         """Every vocabulary token `token_similarity` relates to `token` (both name parts), with the similarity.
 
-        Exact and complete (rapidfuzz over the length window the cutoff allows), cached: first names repeat a lot.
+        Exact and complete (service.core.token_index), cached: first names repeat a lot.
         """
         cutoff = cfg.token_cutoff if cutoff is None else cutoff
         key = (token, cutoff, cfg.fuzzy_min_length, cfg.fuzzy_first_letter_length)
@@ -237,34 +275,38 @@ class MatcherIndex:
         found: dict[str, float] = {}  # the token itself is left out: equal tokens are compared directly
         size = len(token)
         if size >= cfg.fuzzy_min_length:
-            low = max(cfg.fuzzy_min_length, math.floor(cutoff * size / (2.0 - cutoff)))
-            high = math.ceil((2.0 - cutoff) * size / cutoff)
-            for length in range(low, high + 1):
-                if min(size, length) < cfg.fuzzy_first_letter_length:
-                    bucket = self._by_length_first.get((length, token[0]))
-                else:
-                    bucket = self._by_length.get(length)
-                if not bucket:
+            for other, sim in self._tokens.neighbours(token, cutoff, self._row(token)).items():
+                shorter = min(size, len(other))
+                if shorter < cfg.fuzzy_min_length:
                     continue
-                for other, sim, _ in process.extract(
-                    token, bucket, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
-                ):
-                    if other != token:
-                        found[other] = sim
+                if shorter < cfg.fuzzy_first_letter_length and other[0] != token[0]:
+                    continue
+                found[other] = sim
         if len(self._similar_cache) > 200_000:
             self._similar_cache.clear()
         self._similar_cache[key] = found
         return found
 
-    def _key_names(self, key: str, cfg: MatchConfig) -> set[int]:
-        found: set[int] = set()
-        token_id = self._vocab.get(key)
-        if token_id is not None:
-            found.update(self._postings[token_id])
-        for other in self.similar_tokens(key, cfg):
-            token_id = self._vocab.get(other)
-            if token_id is not None:
-                found.update(self._postings[token_id])
+    def _names_of(self, tokens: Iterable[str]) -> list[IntArray]:
+        """Posting arrays (name ids) of the given blocking keys that exist."""
+        vocab = self._vocab
+        postings = self._posting_arrays
+        return [postings[i] for i in (vocab.get(t) for t in tokens) if i is not None]
+
+    def _key_names(self, key: str, cfg: MatchConfig) -> IntArray:
+        parts = self._names_of((key, *self.similar_tokens(key, cfg)))
+        return np.unique(np.concatenate(parts)) if parts else _NO_NAMES
+
+    def _joined_neighbours(self, norm: NormName, cutoff: float) -> set[str]:
+        """Vocabulary tokens at least `cutoff` similar to two joined query tokens or to the whole query joined."""
+        found: set[str] = set()
+        joinable = [t for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in (STRONG, PARTICLE)]
+        if 2 <= len(joinable) <= 6:
+            for i, x in enumerate(joinable):
+                for y in joinable[i + 1 :]:
+                    found |= self._tokens.joined_neighbours([self._row(x), self._row(y)], {x + y, y + x}, cutoff)
+        if norm.tokens:
+            found |= self._tokens.joined_neighbours([self._row(t) for t in norm.tokens], [norm.concat], cutoff)
         return found
 
     def candidates(self, query: Query, config: MatchConfig | None = None) -> set[int]:
@@ -274,47 +316,47 @@ class MatcherIndex:
         candidate must be hit by two different query keys, unless either name has at most one part or initials.
         """
         cfg = config or MatchConfig()
-        norm = normalise_name(query.name, query.entity_type)
+        return set(self._candidates(normalise_name(query.name, query.entity_type), cfg)[0].tolist())
+
+    def _candidates(self, norm: NormName, cfg: MatchConfig) -> tuple[IntArray, set[str]]:
+        """Candidate name ids, and the vocabulary tokens similar to joined query tokens (for the score bound)."""
         keys = sorted(set(_token_keys(norm)))
         per_key = [self._key_names(key, cfg) for key in keys]
-        joined: set[int] = set()
-        for key in {norm.concat, *_joined_keys(norm), *keys}:
-            joined.update(self._joined.get(key, ()))
-        # Two query tokens joined against one listed token ("Igor Ivanovich" / "Igorovich"): the split pairs of the
-        # scorer need 0.8, so the neighbourhood is narrower than the token one.
-        split_cutoff = max(cfg.token_cutoff, 0.8)
-        for key in _joined_keys(norm) | {norm.concat}:
-            for other in (key, *self.similar_tokens(key, cfg, split_cutoff)):
-                token_id = self._vocab.get(other)
-                if token_id is not None:
-                    joined.update(self._postings[token_id])
+        joined = [
+            np.array(found, dtype=np.int64)
+            for found in (self._joined.get(key) for key in {norm.concat, *_joined_keys(norm), *keys})
+            if found
+        ]
+        # Two query tokens joined against one listed token ("Igor Ivanovich" / "Igorovich"), and the whole query
+        # glued together: the split pairs of the scorer need 0.8, so the neighbourhood is narrower than the token one.
+        joined_tokens = self._joined_neighbours(norm, max(cfg.token_cutoff, SPLIT_CUTOFF))
+        joined += self._names_of(joined_tokens)
         # Listed names without a strong part are posted under their initials.
-        for letter in {t[0] for t in norm.tokens}:
-            token_id = self._vocab.get(letter)
-            if token_id is not None:
-                joined.update(self._postings[token_id])
+        joined += self._names_of({t[0] for t in norm.tokens})
         if len(per_key) == 1 or norm.strong_count <= 1 or norm.has_initials:
-            found: set[int] = set().union(*per_key) if per_key else set()
-            return found | joined
-        counts: dict[int, int] = {}
-        for names in per_key:
-            for name_id in names:
-                counts[name_id] = counts.get(name_id, 0) + 1
-        names_ = self._names
-        return joined | {
-            name_id
-            for name_id, count in counts.items()
-            if count >= 2 or names_[name_id].strong_count <= 1 or names_[name_id].has_initials
-        }
+            parts = per_key + joined
+            return (np.unique(np.concatenate(parts)) if parts else _NO_NAMES), joined_tokens
+        hit, count = np.unique(np.concatenate(per_key), return_counts=True)
+        arrays = self._arrays
+        ok = (count >= 2) | (arrays.strong_count[hit] <= 1) | arrays.has_initials[hit]
+        return np.unique(np.concatenate([hit[ok], *joined])), joined_tokens
 
     def search(
         self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None
     ) -> list[Match]:
         """Best match per listed entity scoring at least `report_threshold`, best first (identifier hits always)."""
         cfg = config or MatchConfig()
-        name_ids = self.candidates(query, cfg)
+        norm = normalise_name(query.name, query.entity_type)
+        name_ids, joined_tokens = self._candidates(norm, cfg)
         extra_entries = self._identifier_entries(query)
-        return self._score(query, cfg, name_ids, extra_entries, eligible)
+        similar = {t: self.similar_tokens(t, cfg) for t in set(norm.tokens)}
+        # Vectorised score bound first: most candidates share only common or unrelated parts.
+        keep = self._arrays.prefilter(
+            norm, similar, joined_tokens, {t: self._row(t) for t in set(norm.tokens)}, query, cfg, name_ids
+        )
+        if extra_entries:
+            keep.update((i, True) for i in name_ids.tolist() if self._name_entry[i] in extra_entries)
+        return self._score(query, cfg, keep, extra_entries, eligible, similar=similar, mergeable=keep)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
         """Search and decide CLEAR / REVIEW / BLOCK for one counterparty (rules in service.core.screening)."""
@@ -326,10 +368,25 @@ class MatcherIndex:
     def exhaustive_search(
         self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None
     ) -> list[Match]:
-        """The same as `search` but scoring every indexed name: the reference for candidate recall."""
+        """The same as `search` but scoring every indexed name: the reference for candidate recall.
+
+        No blocking and no score bound; the token neighbourhoods are found by plain rapidfuzz over the whole
+        vocabulary, filtered by `token_similarity` itself (independent of the vectorised LCS used by `search`).
+        """
         cfg = config or MatchConfig()
+        norm = normalise_name(query.name, query.entity_type)
+        vocabulary = [*self._tokens.tokens, *self._tokens.long_tokens]
+        similar: dict[str, dict[str, float]] = {}
+        for token in set(norm.tokens):
+            similar[token] = {
+                other: sim
+                for other, _, _ in process.extract(
+                    token, vocabulary, scorer=Indel.normalized_similarity, score_cutoff=cfg.token_cutoff, limit=None
+                )
+                if other != token and (sim := token_similarity(token, STRONG, other, STRONG, cfg))
+            }
         return self._score(
-            query, cfg, set(range(len(self._names))), self._identifier_entries(query), eligible, exhaustive=True
+            query, cfg, range(len(self._names)), self._identifier_entries(query), eligible, similar=similar
         )
 
     def _identifier_entries(self, query: Query) -> set[int]:
@@ -346,18 +403,26 @@ class MatcherIndex:
         extra_entries: set[int],
         eligible: EntryFilter | None,
         *,
-        exhaustive: bool = False,
+        similar: Mapping[str, Mapping[str, float]] | None = None,
+        mergeable: Mapping[int, bool] | None = None,
     ) -> list[Match]:
+        """Score `name_ids`; `mergeable` (search only) turns on the per-name bound and says which names may form a
+        joined pair. The exhaustive reference scores every name without any bound."""
         norm = normalise_name(query.name, query.entity_type)
         weights = self._weights
-        # The exhaustive reference computes every token similarity itself; search looks them up.
-        similar = None if exhaustive else {t: self.similar_tokens(t, cfg) for t in set(norm.tokens)}
         best: dict[int, tuple[float, int, Any]] = {}
         person = query.entity_type is EntityType.PERSON
+        bound = None if similar is None or mergeable is None else _ScoreBound(norm, similar, weights, cfg)
         for name_id in name_ids:
             entry_id = self._name_entry[name_id]
             listed = self._names[name_id]
             is_person = person or self.entries[entry_id].entity_type is EntityType.PERSON
+            if (
+                bound is not None
+                and entry_id not in extra_entries
+                and not bound.may_reach(listed, is_person, mergeable is None or mergeable.get(name_id, True))
+            ):
+                continue
             comparison = compare_names(norm, listed, cfg, person=is_person, weights=weights, similar=similar)
             if comparison.score < cfg.report_threshold and entry_id not in extra_entries:
                 continue
@@ -414,6 +479,124 @@ class MatcherIndex:
             name_score=comparison.score,
             features=features,
         )
+
+
+class _ScoreBound:
+    """A cheap upper bound of `compare_names(query, listed)`: skip names that provably stay below the threshold.
+
+    The token score is matched weight / (matched weight + unmatched cost), then capped by the one-name-part and
+    number rules. A token can only be matched if some token of the other name is related to it: equal, fuzzy
+    neighbour (the same lookups `compare_names` makes), person initial, or part of a joined pair (the scorer's own
+    split candidates). Every pair weighs at most the sum of its tokens' weighted lengths (unweighted for the parts of
+    a joined string, which the scorer weighs as one unknown token), and every token without any partner costs at
+    least the smallest unmatched factor that can apply (the conflict factor when both names certainly keep
+    leftovers). Moving weight from the unmatched cost to the matched weight only raises the ratio, so assuming every
+    related token matches gives an upper bound. At most as many strong parts match as have a strong partner, which
+    decides the one-part cap when no joined pair is possible. Spacing variants (concat score) use the full scorer.
+    """
+
+    __slots__ = ("cfg", "near", "query", "threshold", "weights")
+
+    def __init__(
+        self,
+        query: NormName,
+        similar: Mapping[str, Mapping[str, float]],
+        weights: Mapping[str, float],
+        cfg: MatchConfig,
+    ) -> None:
+        self.query = query
+        # Query token → every listed token it may pair with (itself included); numbers and initials only exactly.
+        self.near = [
+            (t, k, frozenset((t, *similar.get(t, {}))) if k <= PARTICLE else frozenset((t,)))
+            for t, k in zip(query.tokens, query.kinds, strict=True)
+        ]
+        self.weights = weights
+        self.cfg = cfg
+        self.threshold = cfg.report_threshold - max(0.0, cfg.legal_form_agree) - max(0.0, cfg.place_agree) - 1e-9
+
+    def may_reach(self, listed: NormName, person: bool, mergeable: bool = True) -> bool:
+        """False only when `compare_names` is certain to score `listed` below the report threshold.
+
+        `mergeable` False says that no joined pair is possible (the vectorised prefilter proved it)."""
+        query = self.query
+        cfg = self.cfg
+        if query.numbers and listed.numbers and query.numbers != listed.numbers:
+            return False  # the number cap applies whatever else matches
+        tokens = listed.tokens
+        kinds = listed.kinds
+        if merged := len(query.tokens) != len(tokens):
+            merged = mergeable
+        if len(query.tokens) != len(tokens) and Indel.normalized_similarity(
+            query.concat, listed.concat, score_cutoff=cfg.concat_min
+        ):
+            return True
+        # Token index → the largest share of a pair weight it may carry, for tokens that may be matched. A joined
+        # pair weighs (joined length + single length) x min(weights) <= that x the single token's weight.
+        weights = self.weights
+        used_query: dict[int, float] = {}
+        used_listed: dict[int, float] = {}
+        if merged:
+            for _, x, _, ia, ib in split_candidates(query, listed, cfg):
+                weight = weights.get(x, 1.0)
+                used_query[ia[0]] = max(used_query.get(ia[0], 0.0), len(x) * weight)
+                for j in ib:
+                    used_listed[j] = max(used_listed.get(j, 0.0), len(tokens[j]) * weight)
+            for _, y, _, ib, ia in split_candidates(listed, query, cfg):
+                weight = weights.get(y, 1.0)
+                used_listed[ib[0]] = max(used_listed.get(ib[0], 0.0), len(y) * weight)
+                for i in ia:
+                    used_query[i] = max(used_query.get(i, 0.0), len(query.tokens[i]) * weight)
+            merged = bool(used_query)
+        strong_query = 0
+        strong_listed: set[int] = set()
+        initial_pair = False
+        for i, (x, kx, near) in enumerate(self.near):
+            strong = False
+            for j, y in enumerate(tokens):
+                ky = kinds[j]
+                if y in near:
+                    if kx == STRONG and ky == STRONG:
+                        strong = True
+                        strong_listed.add(j)
+                    elif kx == INITIAL or ky == INITIAL:
+                        initial_pair = True
+                elif person and (kx == INITIAL or ky == INITIAL) and kx != NUMBER and ky != NUMBER and x[0] == y[0]:
+                    initial_pair = True
+                else:
+                    continue
+                # A token pair weighs (len x + len y) x min(weights) <= each token's own weighted length summed.
+                used_query[i] = max(used_query.get(i, 0.0), len(x) * weights.get(x, 1.0))
+                used_listed[j] = max(used_listed.get(j, 0.0), len(y) * weights.get(y, 1.0))
+            strong_query += strong
+        matched = lost_query = lost_listed = 0.0
+        for i, (x, kx) in enumerate(zip(query.tokens, query.kinds, strict=True)):
+            share = used_query.get(i)
+            if share is not None:
+                matched += share
+            elif kx != INITIAL:
+                lost_query += len(x) * weights.get(x, 1.0)
+        for j, (y, ky) in enumerate(zip(tokens, kinds, strict=True)):
+            share = used_listed.get(j)
+            if share is not None:
+                matched += share
+            elif ky != INITIAL:
+                lost_listed += len(y) * weights.get(y, 1.0)
+        if not matched:
+            return False
+        if not merged:
+            strong_parts = min(strong_query, len(strong_listed))
+            if (
+                strong_parts <= 1
+                and max(query.strong_count, listed.strong_count) >= 2
+                and (person or min(query.strong_count, listed.strong_count) >= 2)
+                and not (strong_parts == 1 and initial_pair)
+            ):
+                return False  # OFAC FAQ 5 cap
+        if lost_query and lost_listed:
+            factor = cfg.conflict_weight
+        else:
+            factor = min(cfg.conflict_weight, cfg.person_surplus_weight if person else cfg.unmatched_weight)
+        return matched / (matched + factor * (lost_query + lost_listed)) >= self.threshold
 
 
 def _kind_factor(kind: NameKind, cfg: MatchConfig) -> float:

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
+from service.core.places import split_seat
 from service.core.translit import skeleton, to_latin
 
 # Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they are used for index blocking.
@@ -72,6 +74,10 @@ _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT 
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
 _APOSTROPHE = re.compile(r"['`´]")
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Names with more joinable tokens than this get no split/merge candidates (the pairs grow quadratically).
+MAX_JOINABLE = 6
+# A token against two joined tokens of the other name must be at least this similar.
+SPLIT_CUTOFF = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +88,17 @@ class NormName:
     tokens: tuple[str, ...]
     kinds: tuple[int, ...]
     legal_forms: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # registered seat set aside (service.core.places)
     # Sorted tokens joined without spaces: compares "AL QAIDA" with "ALQAIDA".
     concat: str = ""
     numbers: frozenset[str] = frozenset()
     strong_count: int = 0
     has_initials: bool = False
     latin: str = field(default="", compare=False)  # the transliterated text, for explanations
+    # Every ordered pair of joinable tokens glued together, with the pair's token indexes: the split/merge
+    # candidates ("RamiMakhlouf" = "Rami Makhlouf"), computed once per name instead of once per comparison.
+    joined: tuple[str, ...] = field(default=(), compare=False)
+    joined_index: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
 
 def latin_tokens(text: str) -> list[str]:
@@ -113,20 +124,30 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
     raw_tokens = latin_tokens(text)
     legal: list[str] = []
+    places: list[str] = []
     if entity_type is not EntityType.PERSON:
-        raw_tokens, legal = strip_legal_forms(raw_tokens)
+        raw_tokens, legal, places = split_seat(raw_tokens)
+        raw_tokens, more_legal = strip_legal_forms(raw_tokens)
+        legal += more_legal
     tokens = tuple(sorted(skeleton(t) for t in raw_tokens))
     kinds = tuple(_kind(t) for t in tokens)
+    joinable = [j for j, k in enumerate(kinds) if k in (STRONG, PARTICLE)]
+    joined_index = (
+        tuple((j, k) for j in joinable for k in joinable if j != k) if 2 <= len(joinable) <= MAX_JOINABLE else ()
+    )
     return NormName(
         original=text,
         tokens=tokens,
         kinds=kinds,
         legal_forms=frozenset(legal),
+        places=frozenset(places),
         concat="".join(tokens),
         numbers=frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER),
         strong_count=sum(1 for k in kinds if k == STRONG),
         has_initials=INITIAL in kinds,
         latin=" ".join(raw_tokens),
+        joined=tuple(tokens[j] + tokens[k] for j, k in joined_index),
+        joined_index=joined_index,
     )
 
 
@@ -158,7 +179,8 @@ class NameComparison:
     cap: str | None = None
     concat_score: float | None = None
     legal_forms: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    legal_form_adjust: float = 0.0
+    legal_form_adjust: float = 0.0  # legal forms and seats together
+    places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
     def explain(self) -> dict[str, Any]:
         """JSON-ready evidence behind the name score."""
@@ -169,6 +191,7 @@ class NameComparison:
             "cap": self.cap,
             "concat_score": None if self.concat_score is None else round(self.concat_score, 4),
             "legal_forms": [sorted(self.legal_forms[0]), sorted(self.legal_forms[1])],
+            "places": [sorted(self.places[0]), sorted(self.places[1])],
             "legal_form_adjust": self.legal_form_adjust,
         }
 
@@ -206,8 +229,8 @@ def compare_names(
             if sim > 0.0:
                 candidates.append((sim, x, y, (i,), (j,)))
     if len(a.tokens) != len(b.tokens):
-        candidates.extend(_split_candidates(a, b, config))
-        candidates.extend((s, x, y, i, j) for s, y, x, j, i in _split_candidates(b, a, config))
+        candidates.extend(split_candidates(a, b, config))
+        candidates.extend((s, x, y, i, j) for s, y, x, j, i in split_candidates(b, a, config))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2], c[3], c[4]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -279,6 +302,9 @@ def compare_names(
     adjust = 0.0
     if a.legal_forms and b.legal_forms and cap is None:
         adjust = config.legal_form_agree if a.legal_forms & b.legal_forms else config.legal_form_disagree
+    if a.places and b.places and cap is None:
+        adjust += config.place_agree if a.places & b.places else config.place_disagree
+    if adjust:
         score = min(1.0, max(0.0, score + adjust))
     return NameComparison(
         score=score,
@@ -289,30 +315,26 @@ def compare_names(
         concat_score=concat_score,
         legal_forms=(a.legal_forms, b.legal_forms),
         legal_form_adjust=adjust,
+        places=(a.places, b.places),
     )
 
 
-def _split_candidates(
+def split_candidates(
     one: NormName, other: NormName, config: MatchConfig
 ) -> list[tuple[float, str, str, tuple[int, ...], tuple[int, ...]]]:
     """One token of `one` against two joined tokens of `other`, both orders ("RamiMakhlouf", "ALQAIDA")."""
     found: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...]]] = []
-    joinable = [j for j, k in enumerate(other.kinds) if k in (STRONG, PARTICLE)]
-    if len(joinable) < 2 or len(joinable) > 6:
+    if not other.joined:
         return found
+    cutoff = max(config.token_cutoff, SPLIT_CUTOFF)
     for i, token in enumerate(one.tokens):
         if len(token) < 4 or one.kinds[i] != STRONG:
             continue
-        for j in joinable:
-            for k in joinable:
-                if j == k:
-                    continue
-                joined = other.tokens[j] + other.tokens[k]
-                if abs(len(joined) - len(token)) > 0.2 * (len(joined) + len(token)):
-                    continue  # cannot reach the 0.8 cutoff below
-                sim = Indel.normalized_similarity(token, joined, score_cutoff=max(config.token_cutoff, 0.8))
-                if sim:
-                    found.append((sim, token, joined, (i,), (j, k)))
+        # rapidfuzz loops in C; the cutoff also rejects joined strings whose length alone cannot reach it.
+        for joined, sim, pos in process.extract(
+            token, other.joined, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+        ):
+            found.append((sim, token, joined, (i,), other.joined_index[pos]))
     return found
 
 

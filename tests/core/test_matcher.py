@@ -7,8 +7,9 @@ import random
 import pytest
 
 from service.core.match_config import MatchConfig
-from service.core.matcher import MatcherIndex, Query
+from service.core.matcher import Match, MatcherIndex, Query
 from service.core.model import EntityType, Identifier, ListEntry, Name, NameKind, PartialDate
+from service.core.names import normalise_name
 from service.core.screening import Decision
 from tests.conftest import shared_path
 
@@ -102,23 +103,43 @@ def test_alias_found_and_eligible_filter(index: MatcherIndex) -> None:
 
 @pytest.mark.slow
 def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
-    """Blocking loses nothing at the report threshold: same entities, same scores as scoring every listed name.
+    """Blocking and the score bounds lose nothing at the report threshold: same entities, same scores as scoring
+    every listed name with neighbourhoods found by plain rapidfuzz over the whole vocabulary.
 
-    Guaranteed by construction for single-token pairs (exact fuzzy neighbourhoods over the whole vocabulary) and
-    for query token pairs joined against one listed token; listed token pairs joined against one query token are
-    found through exact joined keys and through either part, which covers the sampled cases but is not a proof.
+    Sampled: listed names as they are, with one letter changed (fuzzy neighbourhoods, joined pairs), and people who
+    are not listed (the negatives that must stay cheap).
+
+    Known gap (blocking, not the bounds): two listed tokens joined against one query token are found only through
+    exact joined keys or either token's own neighbourhood, so "BozCai" misses listed "Bo Cai" (both tokens too short
+    for fuzzy keys). The test tolerates exactly that kind of miss and nothing else.
     """
     from benchmarks.lists import load_real_lists
 
-    shared_path("opensanctions", "yente_candidate_generation_benchmark")
+    bench = shared_path("opensanctions", "yente_candidate_generation_benchmark")
     entries, versions = load_real_lists()
     index = MatcherIndex.build(entries, versions)
     rng = random.Random(11)
-    names = [n.value for e in rng.sample(entries, 20) for n in e.names[:1]]
-    names += ["DOCKRAT, Farhad Ahmed", "Arkady Alexandrovich GOSTEV", "SHUVALOV, Igor Ivanovich", "CUBATABACO"]
-    for text in names:
-        fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(Query(text), CFG)}
-        full = {
-            (m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.exhaustive_search(Query(text), CFG)
-        }
-        assert fast == full or len(full) >= CFG.max_matches, text
+    queries = [Query(n.value, e.entity_type) for e in rng.sample(entries, 10) for n in e.names[:1]]
+    for entry in rng.sample(entries, 5):
+        text = list(entry.names[0].value)
+        text[rng.randrange(len(text))] = rng.choice("aeiouxyz")
+        queries.append(Query("".join(text)))
+    with (bench / "negatives_global.csv").open(encoding="utf-8") as fh:
+        negatives = [line.split(",")[0] for line in fh.read().splitlines()[1:200]]
+    queries += [Query(n, EntityType.PERSON) for n in rng.sample(negatives, 3)]
+    queries += [Query("SHUVALOV, Igor Ivanovich"), Query("CUBATABACO")]  # a joined pair; one word
+    for query in queries:
+        fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(query, CFG)}
+        full_matches = {(m.entry.list_id, m.entry.entity_id): m for m in index.exhaustive_search(query, CFG)}
+        full = {key: round(m.score, 9) for key, m in full_matches.items()}
+        if len(full) >= CFG.max_matches:
+            continue
+        missed = {key: full_matches[key] for key in full.keys() - fast.keys()}
+        assert all(_listed_tokens_joined(match) for match in missed.values()), query
+        assert {k: v for k, v in full.items() if k not in missed} == fast, query
+
+
+def _listed_tokens_joined(match: Match) -> bool:
+    """Whether the name alignment pairs a query token with two listed tokens joined together."""
+    listed = normalise_name(match.matched_name, match.entry.entity_type)
+    return any(y in listed.joined for _, y, _ in match.features["name"].detail["aligned"])

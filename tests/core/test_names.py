@@ -105,3 +105,30 @@ def test_order_case_and_spacing_never_change_a_score(a: list[str], b: list[str],
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     assert score_names("  ".join(shuffled).upper(), " ".join(b), PERSON) == pytest.approx(base)
     assert score_names(" ".join(b), " ".join(a), PERSON) == pytest.approx(base)
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens", "places"),
+    [
+        ("KOMINVEX DOO BEOGRAD", ("kominveks",), {"beograd"}),  # legal form then seat
+        ("MCI TRADING DOO BEOGRAD PALILULA", ("mci", "trading"), {"beograd", "palilula"}),
+        ("SOHA INFO DOO NOVI BANOVCI", ("info", "soha"), {"novi", "banovci"}),  # Balkan register form: any seat
+        ("Iskra LLC Moscow", ("iskra",), {"moscov"}),
+        ("MCI Trading Beograd", ("mci", "trading"), {"beograd"}),  # trailing city after two words
+        ("Bank of Moscow", ("bank", "moscov", "of"), set()),  # the city is the name here
+        ("Sberbank Moscow", ("moscov", "sberbank"), set()),
+    ],
+)
+def test_registered_seat_is_set_aside(name: str, tokens: tuple[str, ...], places: set[str]) -> None:
+    norm = normalise_name(name, ORG)
+    assert norm.tokens == tokens
+    assert set(norm.places) == places
+
+
+def test_seat_is_weak_evidence() -> None:
+    assert score_names("Kominvex doo", "KOMINVEX DOO BEOGRAD", ORG) >= CFG.review_threshold
+    assert score_names("MCI Trading Beograd", "MCI TRADING DOO BEOGRAD PALILULA", ORG) >= CFG.review_threshold
+    other_seat = score_names("Iskra LLC Minsk", "Iskra LLC Moscow", ORG)
+    assert CFG.review_threshold <= other_seat < score_names("Iskra LLC Moscow", "Iskra LLC Moscow", ORG)
+    # Persons keep every word: a surname can be a city.
+    assert normalise_name("Anna Maria Paris", PERSON).tokens == ("ana", "maria", "paris")

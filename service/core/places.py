@@ -1,0 +1,71 @@
+"""Registered seats written after a company name ("KOMINVEX DOO BEOGRAD", "MCI Trading Beograd"): weak evidence.
+
+Balkan and post-Soviet registers write the seat after the legal form; trade paperwork often appends the city. A seat
+is not the identity of the company, so `split_seat` sets it aside like a legal form: the name is compared without
+it and two different seats only lower the score a little (`MatchConfig.place_disagree`).
+
+The gazetteer is small on purpose: single-word capitals (written for this service after consulting the public
+country-codes table in `shared/data/country`, leaving out words that are also common names such as "Victoria",
+"Hamilton", "Male", "Lima"), local spellings of those, and business cities frequent on sanctions lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.core.legal_forms import legal_form_at
+from service.core.translit import skeleton
+
+_CAPITALS = """
+abuja accra algiers amman amsterdam ankara antananarivo ashgabat asmara asuncion athens baghdad baku bamako bangkok
+bangui banjul beijing beirut belgrade belmopan berlin bern bishkek bissau bogota brasilia bratislava brazzaville
+bridgetown brussels bucharest budapest cairo canberra caracas chisinau colombo conakry copenhagen dakar damascus dhaka
+dili djibouti dodoma doha dublin dushanbe freetown gaborone gitega hanoi harare havana helsinki honiara islamabad
+jakarta jerusalem juba kabul kampala kathmandu khartoum kigali kinshasa kyiv libreville lilongwe lisbon ljubljana lome
+london luanda lusaka luxembourg macao madrid managua manama manila maputo maseru mbabane minsk mogadishu monaco
+monrovia montevideo moroni moscow muscat nairobi nassau ndjamena niamey nicosia nouakchott oslo ottawa ouagadougou
+paramaribo paris podgorica prague praia pretoria pyongyang quito rabat reykjavik riga riyadh rome sanaa sarajevo seoul
+singapore skopje sofia stockholm suva taipei tallinn tashkent tbilisi tegucigalpa tehran thimphu tirana tokyo tripoli
+tunis ulaanbaatar vaduz valletta vienna vientiane vilnius warsaw wellington windhoek yamoussoukro yaounde yerevan
+zagreb
+"""
+_LOCAL_AND_BUSINESS = """
+beograd moskva kiev erevan praha warszawa wien roma bucuresti sofiya athina lisboa bruxelles kobenhavn
+novosibirsk yekaterinburg ekaterinburg kazan samara vladivostok krasnodar petersburg peterburg rostov
+minsk almaty astana shymkent tashkent samarkand dubai sharjah ajman istanbul izmir mersin shanghai shenzhen guangzhou
+tianjin dalian xiamen ningbo karachi lahore mashhad isfahan tabriz bandar limassol larnaca zurich geneva frankfurt
+hamburg munich milan milano genova napoli kragujevac subotica pancevo zemun
+"""
+PLACES = frozenset(skeleton(t) for t in (_CAPITALS + _LOCAL_AND_BUSINESS).split())
+# At most this many words after a legal form are taken as the seat ("DOO BEOGRAD PALILULA").
+_MAX_SEAT_TOKENS = 3
+# Register forms of the former Yugoslavia and Bulgaria, always written before the seat ("SOHA INFO DOO NOVI BANOVCI").
+_SEAT_FORMS = frozenset({"doo", "dooel", "ood", "eood"})
+_PARTICLES = frozenset({"of", "de", "del", "da", "do", "di", "du", "al", "el", "la", "le", "the"})
+
+
+def split_seat(tokens: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split ASCII name tokens into (name tokens, legal-form classes of the seat, seat place skeletons).
+
+    A legal form followed by a known place (or by anything, for the Balkan register forms "DOO", "DOOEL", "OOD",
+    "EOOD") ends the name: the form and every word after it are the seat. Without a
+    legal form, one known place as the last word is the seat when at least two other content words precede it
+    ("Bank of Moscow" keeps its Moscow).
+    """
+    rest = list(tokens)
+    for i in range(1, len(rest) - 1):
+        found = legal_form_at(rest, i)
+        if found is None:
+            continue
+        generic, size = found
+        seat = rest[i + size :]
+        seat_form = size == 1 and rest[i] in _SEAT_FORMS
+        if seat and len(seat) <= _MAX_SEAT_TOKENS and (seat_form or skeleton(seat[0]) in PLACES):
+            return rest[:i], [generic], [skeleton(t) for t in seat]
+    if len(rest) >= 3 and skeleton(rest[-1]) in PLACES:
+        content = [
+            t for i, t in enumerate(rest[:-1]) if len(t) > 1 and t not in _PARTICLES and legal_form_at(rest, i) is None
+        ]
+        if len(content) >= 2:
+            return rest[:-1], [], [skeleton(rest[-1])]
+    return rest, [], []
