@@ -36,6 +36,7 @@ from service.core.matcher import Match
 from service.core.model import NameKind
 from service.core.screening import decide as decide_matches
 from service.db import audit_repo
+from service.db.filters import where_between, where_equal
 from service.db.models import Alert, AlertDecision, ListEntryRow, ListVersion
 from service.db.session import session_scope
 from service.inputs import CounterpartyIn
@@ -695,23 +696,16 @@ def page(session: Session, where: AlertFilter, cursor: str | None, limit: int) -
         raise AlertInputError(f"decision must be one of {', '.join(HIT_DECISIONS)}", field="decision")
     if where.source is not None and where.source not in SOURCES:
         raise AlertInputError(f"source must be one of {', '.join(SOURCES)}", field="source")
-    query = select(Alert).where(Alert.org_id == where.org_id)
-    if where.status is not None:
-        query = query.where(Alert.status == where.status)
-    if where.decision is not None:
-        query = query.where(Alert.decision == where.decision.upper())
-    if where.list_id is not None:
-        query = query.where(Alert.list_id == where.list_id)
-    if where.entity_id is not None:
-        query = query.where(Alert.entity_id == where.entity_id)
-    if where.source is not None:
-        query = query.where(Alert.source == where.source)
-    if where.source_ref is not None:
-        query = query.where(Alert.source_ref == where.source_ref)
-    if where.since is not None:
-        query = query.where(Alert.created_at >= where.since)
-    if where.until is not None:
-        query = query.where(Alert.created_at < where.until)
+    query = where_equal(
+        select(Alert).where(Alert.org_id == where.org_id),
+        (Alert.status, where.status),
+        (Alert.decision, where.decision.upper() if where.decision else None),
+        (Alert.list_id, where.list_id),
+        (Alert.entity_id, where.entity_id),
+        (Alert.source, where.source),
+        (Alert.source_ref, where.source_ref),
+    )
+    query = where_between(query, Alert.created_at, where.since, where.until)
     if cursor:
         query = query.where(Alert.id < decode_cursor(cursor))
     rows = list(session.scalars(query.order_by(Alert.id.desc()).limit(limit + 1)))

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from service import audit
 from service.core.errors import ScreeningError
+from service.db.filters import where_between, where_equal
 from service.db.models import ScreeningRecord
+from service.db.session import session_scope
 
 KINDS = ("counterparty", "shipment")
 DECISIONS = ("CLEAR", "REVIEW", "BLOCK")
@@ -99,6 +101,24 @@ def record(
     return screening_id
 
 
+def keep(
+    url: str,
+    *,
+    org_id: str,
+    kind: str,
+    request: dict[str, Any],
+    document: dict[str, Any],
+    as_of: date | None,
+    actor: audit.Actor,
+) -> dict[str, Any]:
+    """Store a synchronous answer in a transaction of its own; the answer as returned, naming its `screening_id`."""
+    with session_scope(url) as session:
+        screening_id = record(
+            session, org_id=org_id, kind=kind, request=request, document=document, as_of=as_of, actor=actor
+        )
+    return {**document, "screening_id": screening_id}
+
+
 def as_dict(row: ScreeningRecord) -> dict[str, Any]:
     """A stored screening as the API shows it."""
     return {
@@ -139,17 +159,13 @@ def page(session: Session, where: ScreeningFilter, cursor: str | None, limit: in
         raise ScreeningQueryError(f"kind must be one of {', '.join(KINDS)}", field="kind")
     if where.decision is not None and where.decision.upper() not in DECISIONS:
         raise ScreeningQueryError(f"decision must be one of {', '.join(DECISIONS)}", field="decision")
-    query = select(ScreeningRecord).where(ScreeningRecord.org_id == where.org_id)
-    if where.kind is not None:
-        query = query.where(ScreeningRecord.kind == where.kind)
-    if where.decision is not None:
-        query = query.where(ScreeningRecord.decision == where.decision.upper())
-    if where.reference is not None:
-        query = query.where(ScreeningRecord.reference == where.reference)
-    if where.since is not None:
-        query = query.where(ScreeningRecord.created_at >= where.since)
-    if where.until is not None:
-        query = query.where(ScreeningRecord.created_at < where.until)
+    query = where_equal(
+        select(ScreeningRecord).where(ScreeningRecord.org_id == where.org_id),
+        (ScreeningRecord.kind, where.kind),
+        (ScreeningRecord.decision, where.decision.upper() if where.decision else None),
+        (ScreeningRecord.reference, where.reference),
+    )
+    query = where_between(query, ScreeningRecord.created_at, where.since, where.until)
     if cursor:
         stamp, last_id = _decode_cursor(cursor)
         query = query.where(

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from service import alerts, screenings
 from service.access import Principal, Role
 from service.api.deps import SettingsDep, allow
-from service.db.session import session_scope
 from service.inputs import CounterpartyIn
 from service.screening_service import INDEXES, screen_counterparty
 
@@ -71,14 +70,12 @@ def screen(request: ScreenRequest, settings: SettingsDep, principal: Screener) -
     # The organisation's good-guy memory may suppress matches (and the decision); REVIEW/BLOCK matches open alerts.
     with alerts.alerting(settings.database_url, principal.org_id, principal.audit_actor()) as alert:
         alert(alerts.Screened(counterparty, document, "screen", counterparty.reference))
-    with session_scope(settings.database_url) as session:
-        screening_id = screenings.record(
-            session,
-            org_id=principal.org_id,
-            kind="counterparty",
-            request=request.model_dump(mode="json", exclude_unset=True),
-            document=document,
-            as_of=request.as_of,
-            actor=principal.audit_actor(),
-        )
-    return {**document, "screening_id": screening_id}
+    return screenings.keep(
+        settings.database_url,
+        org_id=principal.org_id,
+        kind="counterparty",
+        request=request.model_dump(mode="json", exclude_unset=True),
+        document=document,
+        as_of=request.as_of,
+        actor=principal.audit_actor(),
+    )

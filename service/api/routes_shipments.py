@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict
 from service import alerts, screenings
 from service.access import Principal, Role
 from service.api.deps import SettingsDep, allow
-from service.db.session import session_scope
 from service.decision_settings import load_decision_config
 from service.ownership_store import load_org_graph
 from service.shipments import ShipmentIn, screen_shipment_request
@@ -67,14 +66,12 @@ def screen_shipment(request: ShipmentIn, settings: SettingsDep, principal: Scree
                 alerts.Screened(party, party_document, "shipment_party", f"{request.reference}:{role}")
             ),
         )
-    with session_scope(settings.database_url) as session:
-        screening_id = screenings.record(
-            session,
-            org_id=principal.org_id,
-            kind="shipment",
-            request=request.model_dump(mode="json", exclude_unset=True),
-            document=document,
-            as_of=request.ship_date,
-            actor=principal.audit_actor(),
-        )
-    return {**document, "screening_id": screening_id}
+    return screenings.keep(
+        settings.database_url,
+        org_id=principal.org_id,
+        kind="shipment",
+        request=request.model_dump(mode="json", exclude_unset=True),
+        document=document,
+        as_of=request.ship_date,
+        actor=principal.audit_actor(),
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from service.db.filters import where_between, where_equal
 from service.db.models import AuditEvent
 
 STREAM_ROWS = 2000
@@ -58,20 +59,14 @@ def add_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _filtered(query: Select[Any], where: EventFilter) -> Select[Any]:
-    query = query.where(AuditEvent.org_id == where.org_id)
-    if where.since is not None:
-        query = query.where(AuditEvent.occurred_at >= where.since)
-    if where.until is not None:
-        query = query.where(AuditEvent.occurred_at < where.until)
-    if where.action is not None:
-        query = query.where(AuditEvent.action == where.action)
-    if where.object_type is not None:
-        query = query.where(AuditEvent.object_type == where.object_type)
-    if where.object_id is not None:
-        query = query.where(AuditEvent.object_id == where.object_id)
-    if where.actor is not None:
-        query = query.where(AuditEvent.actor == where.actor)
-    return query
+    query = where_equal(
+        query.where(AuditEvent.org_id == where.org_id),
+        (AuditEvent.action, where.action),
+        (AuditEvent.object_type, where.object_type),
+        (AuditEvent.object_id, where.object_id),
+        (AuditEvent.actor, where.actor),
+    )
+    return where_between(query, AuditEvent.occurred_at, where.since, where.until)
 
 
 def event_page(session: Session, where: EventFilter, after_seq: int, limit: int) -> list[dict[str, Any]]:
