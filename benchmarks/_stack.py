@@ -98,8 +98,8 @@ class Processes:
         self.procs.append(proc)
         return proc
 
-    def serve(self, port: int) -> str:
-        self.start("api", "serve", "--port", str(port))
+    def serve(self, port: int, workers: int = 1) -> str:
+        self.start("api", "serve", "--port", str(port), "--workers", str(workers))
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

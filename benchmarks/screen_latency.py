@@ -31,15 +31,28 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", help="reuse a database that already has the lists imported")
+    parser.add_argument("--api-workers", type=int, default=2, help="API processes (`screening serve --workers`)")
     args = parser.parse_args()
     with database(args.postgres, args.database) as url:
         logs = Path(tempfile.mkdtemp(prefix="bench-screen-"))
         procs = Processes({"SCREENING_DATABASE_URL": url, "SCREENING_DOWNLOAD_DIR": str(logs / "downloads")}, logs)
         try:
-            api = procs.serve(free_port())
+            api = procs.serve(free_port(), args.api_workers)
             auth = api_headers(url)
             started = time.perf_counter()
-            httpx.post(f"{api}/v1/screen", json={"name": "warm up"}, headers=auth, timeout=300).raise_for_status()
+            # Each API process builds its index on its first request: warm them all on parallel connections.
+            warm = [
+                threading.Thread(
+                    target=lambda: httpx.post(
+                        f"{api}/v1/screen", json={"name": "warm up"}, headers=auth, timeout=300
+                    ).raise_for_status()
+                )
+                for _ in range(4 * args.api_workers)
+            ]
+            for thread in warm:
+                thread.start()
+            for thread in warm:
+                thread.join()
             print(f"index built by the first request in {time.perf_counter() - started:.1f}s", flush=True)
             items = counterparties(url, args.clients * args.requests)
             latencies: list[float] = []

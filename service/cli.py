@@ -48,6 +48,9 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
 def serve(
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API processes (each builds its own matcher index, ~0.5 GB)")
+    ] = 1,
 ) -> None:
     """Serve the API (docs at /docs). Without a broker, an in-process worker and scheduler run beside it."""
     import uvicorn
@@ -58,7 +61,11 @@ def serve(
     settings = get_settings()
     if not settings.broker_url:
         EmbeddedScheduler(settings.refresh_interval_seconds, settings.sweep_interval_seconds).start()
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers > 1:
+        # Synchronous screening is CPU-bound Python: one process per core is what scales it.
+        uvicorn.run("service.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port)
 
 
 @app.command()
