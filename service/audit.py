@@ -107,6 +107,23 @@ def content_sha256(value: object) -> str:
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
+def result_summary(document: dict[str, Any]) -> dict[str, Any]:
+    """What an `item.screened` event pins about a result document: decision, rule, what matched (list, entity,
+    score), against which list versions, as of when, by which algorithm (the document itself is stored elsewhere)."""
+    return {
+        "reference": document.get("reference"),
+        "decision": document.get("decision"),
+        "rule": document.get("rule"),
+        "matches": [
+            {"list": m.get("list"), "entity_id": m.get("entity_id"), "score": m.get("score")}
+            for m in document.get("matches") or []
+        ],
+        "list_versions": document.get("list_versions"),
+        "as_of": document.get("as_of"),
+        "algorithm": document.get("algorithm"),
+    }
+
+
 def config_hash(config: object) -> str:
     """SHA-256 of a (dataclass) configuration's canonical JSON: which settings produced a result."""
     data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) and not isinstance(config, type) else config

@@ -423,23 +423,15 @@ def _audit_items(session: Session, org_id: str, batch_id: str, rows: Sequence[di
                 object_type="batch_item",
                 object_id=f"{batch_id}:{row['seq']}",
                 payload={
+                    **audit.result_summary(document),
                     "reference": row["reference"],
                     "input_sha256": row["input_sha256"],
-                    "decision": document["decision"],
-                    "rule": document.get("rule"),
                     # A shipment item: its findings' rule ids (its parties' matches are in the stored document).
                     **(
                         {"kind": "shipment", "finding_rules": [f["rule_id"] for f in document.get("findings", [])]}
                         if document.get("kind") == "shipment"
                         else {}
                     ),
-                    "matches": [
-                        {"list": m["list"], "entity_id": m["entity_id"], "score": m["score"]}
-                        for m in document.get("matches", [])
-                    ],
-                    "list_versions": document.get("list_versions"),
-                    "as_of": document.get("as_of"),
-                    "algorithm": document.get("algorithm"),
                 },
             )
         )

@@ -41,21 +41,14 @@ class ScreeningFilter:
 
 
 def _summary(document: dict[str, Any]) -> dict[str, Any]:
-    """What the audit event pins about a result: decision, rule, what matched, against which versions."""
-    matches = document.get("matches") or []
+    """The event's summary of a result, with a shipment's findings (kind, rule, severity)."""
     findings = document.get("findings") or []
     return {
-        "reference": document.get("reference"),
-        "decision": document.get("decision"),
-        "rule": document.get("rule"),
-        "matches": [{"list": m.get("list"), "entity_id": m.get("entity_id"), "score": m.get("score")} for m in matches],
+        **audit.result_summary(document),
         "findings": [
             {"kind": f.get("kind"), "rule": f.get("rule_id") or f.get("rule"), "severity": f.get("severity")}
             for f in findings
         ],
-        "list_versions": document.get("list_versions"),
-        "as_of": document.get("as_of"),
-        "algorithm": document.get("algorithm"),
     }
 
 
