@@ -20,13 +20,12 @@ import hashlib
 import json
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from service import audit
@@ -35,7 +34,7 @@ from service.core.match_config import MatchConfig
 from service.core.matcher import Match
 from service.core.model import NameKind
 from service.core.screening import decide as decide_matches
-from service.db import audit_repo
+from service.db import alerts_repo, audit_repo
 from service.db.filters import where_between, where_equal
 from service.db.models import Alert, AlertDecision, ListEntryRow, ListVersion
 from service.db.session import session_scope
@@ -207,6 +206,12 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
         yield items[start : start + _IN_CHUNK]
 
 
+_CONTENT_HASHES = select(ListEntryRow.version_id, ListEntryRow.entity_id, ListEntryRow.content_hash).where(
+    ListEntryRow.version_id.in_(bindparam("versions", expanding=True)),
+    ListEntryRow.entity_id.in_(bindparam("entity_ids", expanding=True)),
+)
+
+
 def _load_hashes(session: Session, items: Sequence[Screened]) -> None:
     """Content hash of every hit's listed record in the version it matched (one query per 500 entity ids)."""
     wanted: set[tuple[int, str]] = set()
@@ -218,11 +223,7 @@ def _load_hashes(session: Session, items: Sequence[Screened]) -> None:
     found: dict[tuple[int, str], str] = {}
     versions = sorted({v for v, _ in wanted})
     for entity_ids in _chunks(e for _, e in wanted):
-        rows = session.execute(
-            select(ListEntryRow.version_id, ListEntryRow.entity_id, ListEntryRow.content_hash).where(
-                ListEntryRow.version_id.in_(versions), ListEntryRow.entity_id.in_(entity_ids)
-            )
-        )
+        rows = session.execute(_CONTENT_HASHES, {"versions": versions, "entity_ids": entity_ids})
         found.update({(v, e): h for v, e, h in rows})
     for item in items:
         for match in item.hits():
@@ -230,17 +231,6 @@ def _load_hashes(session: Session, items: Sequence[Screened]) -> None:
             content_hash = found.get((version_id, str(match["entity_id"]))) if version_id is not None else None
             if content_hash is not None:
                 item.hashes[(str(match["list"]), str(match["entity_id"]))] = content_hash
-
-
-def _alerts_of(session: Session, org_id: str, fingerprints: Iterable[str], statuses: Sequence[str]) -> list[Alert]:
-    out: list[Alert] = []
-    for chunk in _chunks(fingerprints):
-        out.extend(
-            session.scalars(
-                select(Alert).where(Alert.org_id == org_id, Alert.fingerprint.in_(chunk), Alert.status.in_(statuses))
-            )
-        )
-    return out
 
 
 def apply_memory(session: Session, org_id: str, items: Sequence[Screened], config: MatchConfig | None = None) -> int:
@@ -253,7 +243,7 @@ def apply_memory(session: Session, org_id: str, items: Sequence[Screened], confi
         return 0
     memory = {
         (a.fingerprint, a.list_id, a.entity_id, a.content_hash): a.closing_decision_id
-        for a in _alerts_of(session, org_id, (i.fingerprint for i in hit_items), (FALSE_POSITIVE,))
+        for a in alerts_repo.for_fingerprints(session, org_id, (i.fingerprint for i in hit_items), (FALSE_POSITIVE,))
     }
     suppressed = 0
     for item in hit_items:
@@ -281,6 +271,63 @@ def _serialise(session: Session, org_id: str) -> None:
         session.execute(text("UPDATE alert SET id = id WHERE 1 = 0"))
 
 
+# What an `alert.opened` event pins about the new alert.
+_OPENED_FIELDS = (
+    "fingerprint",
+    "list_id",
+    "entity_id",
+    "entity_name",
+    "content_hash",
+    "list_version",
+    "score",
+    "decision",
+    "source",
+    "source_ref",
+)
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What one call saw of one alert: how often, and the latest evidence; a new alert also has its first row."""
+
+    alert_id: int | None
+    confirmed: bool  # a true_match alert: occurrences counted, its evidence kept as decided
+    evidence: dict[str, Any]
+    new_row: dict[str, Any] | None = None
+    count: int = 0
+
+    def saw(self, match: dict[str, Any], content_hash: str, config: MatchConfig) -> None:
+        self.count += 1
+        if not self.confirmed:
+            self.evidence = {
+                "content_hash": content_hash or self.evidence["content_hash"],
+                "list_version": str(match.get("list_version", self.evidence["list_version"])),
+                "score": float(match["score"]),
+                "decision": match_decision(match, config),
+                "match": match,
+            }
+
+
+def _new_alert(org_id: str, item: Screened, match: dict[str, Any], now: datetime) -> _Seen:
+    row = {
+        "org_id": org_id,
+        "fingerprint": item.fingerprint,
+        # Free-form `attributes` play no part in matching or the fingerprint: not kept.
+        "counterparty": item.counterparty.model_dump(mode="json", exclude_defaults=True, exclude={"attributes"}),
+        "list_id": str(match["list"]),
+        "entity_id": str(match["entity_id"]),
+        "entity_name": str(match.get("entity_name", "")),
+        "source": item.source,
+        "source_ref": item.source_ref,
+        "status": OPEN,
+        "closing_decision_id": None,
+        "created_at": now,
+        "updated_at": now,
+        "last_seen_at": now,
+    }
+    return _Seen(None, False, {"content_hash": "", "list_version": ""}, row)
+
+
 def open_for(
     session: Session,
     org_id: str,
@@ -289,97 +336,65 @@ def open_for(
     actor: audit.Actor = audit.SYSTEM,
     now: datetime | None = None,
     config: MatchConfig | None = None,
-) -> list[Alert]:
+) -> list[int]:
     """Open an alert for every unsuppressed hit (or add an occurrence to the undecided alert for the same match) and
-    append `alert.opened` events; call after `apply_memory`. The alerts touched, in item order."""
+    append `alert.opened` events; call after `apply_memory`. The ids of the alerts touched, in item order."""
     now = now or datetime.now(UTC)
     config = config or MatchConfig()
     hit_items = [item for item in items if item.hits()]
     if not hit_items:
         return []
     _serialise(session, org_id)
-    undecided: dict[tuple[str, str, str], Alert] = {}
-    confirmed: dict[tuple[str, str, str, str], Alert] = {}
-    for alert in _alerts_of(session, org_id, (i.fingerprint for i in hit_items), (*UNDECIDED, TRUE_MATCH)):
-        if alert.status == TRUE_MATCH:
-            confirmed[(alert.fingerprint, alert.list_id, alert.entity_id, alert.content_hash)] = alert
+    undecided: dict[tuple[str, str, str], _Seen] = {}
+    confirmed: dict[tuple[str, str, str, str], _Seen] = {}
+    fingerprints = (i.fingerprint for i in hit_items)
+    for alert in alerts_repo.for_fingerprints(session, org_id, fingerprints, (*UNDECIDED, TRUE_MATCH)):
+        seen = _Seen(
+            alert.id,
+            alert.status == TRUE_MATCH,
+            {"content_hash": alert.content_hash, "list_version": alert.list_version},
+        )
+        if seen.confirmed:
+            confirmed[(alert.fingerprint, alert.list_id, alert.entity_id, alert.content_hash)] = seen
         else:
-            undecided[(alert.fingerprint, alert.list_id, alert.entity_id)] = alert
-    touched: list[Alert] = []
-    opened: list[Alert] = []
+            undecided[(alert.fingerprint, alert.list_id, alert.entity_id)] = seen
+    touched: list[_Seen] = []
+    opened: list[_Seen] = []
     for item in hit_items:
         for match in item.hits():
             if match.get("suppressed_by") is not None:
                 continue
             key = (item.fingerprint, str(match["list"]), str(match["entity_id"]))
             content_hash = item.hashes.get(key[1:], "")
-            existing = undecided.get(key) or confirmed.get((*key, content_hash))
-            if existing is not None:
-                # The same match again: one alert with the latest evidence, not a second one to decide.
-                existing.occurrences += 1
-                existing.last_seen_at = now
-                existing.updated_at = now
-                if existing.status != TRUE_MATCH:
-                    existing.content_hash = content_hash or existing.content_hash
-                    existing.list_version = str(match.get("list_version", existing.list_version))
-                    existing.score = float(match["score"])
-                    existing.decision = match_decision(match, config)
-                    existing.match = match
-                touched.append(existing)
-                continue
-            alert = Alert(
-                org_id=org_id,
-                fingerprint=item.fingerprint,
-                # Free-form `attributes` play no part in matching or the fingerprint: not kept.
-                counterparty=item.counterparty.model_dump(mode="json", exclude_defaults=True, exclude={"attributes"}),
-                list_id=key[1],
-                entity_id=key[2],
-                entity_name=str(match.get("entity_name", "")),
-                content_hash=content_hash,
-                list_version=str(match.get("list_version", "")),
-                score=float(match["score"]),
-                decision=match_decision(match, config),
-                match=match,
-                source=item.source,
-                source_ref=item.source_ref,
-                status=OPEN,
-                occurrences=1,
-                created_at=now,
-                updated_at=now,
-                last_seen_at=now,
-            )
-            session.add(alert)
-            undecided[key] = alert
-            opened.append(alert)
-            touched.append(alert)
-    session.flush()
-    audit.append_events(
+            seen_before = undecided.get(key) or confirmed.get((*key, content_hash))
+            if seen_before is None:
+                seen_before = undecided[key] = _new_alert(org_id, item, match, now)
+                opened.append(seen_before)
+            # The same match again: one alert with the latest evidence, not a second one to decide.
+            seen_before.saw(match, content_hash, config)
+            touched.append(seen_before)
+    new_rows = [{**s.new_row, **s.evidence, "occurrences": s.count} for s in opened if s.new_row is not None]
+    for seen, alert_id in zip(opened, alerts_repo.insert_alerts(session, new_rows), strict=True):
+        seen.alert_id = alert_id
+    existing = {id(s): s for s in touched if s.new_row is None}.values()
+    alerts_repo.count_occurrences(
+        session, [{"b_id": s.alert_id, "b_seen": s.count, "b_now": now} for s in existing if s.confirmed], False
+    )
+    alerts_repo.count_occurrences(
         session,
         [
-            audit.EventSpec(
-                action="alert.opened",
-                object_type="alert",
-                object_id=str(alert.id),
-                payload={
-                    "fingerprint": alert.fingerprint,
-                    "list_id": alert.list_id,
-                    "entity_id": alert.entity_id,
-                    "entity_name": alert.entity_name,
-                    "content_hash": alert.content_hash,
-                    "list_version": alert.list_version,
-                    "score": alert.score,
-                    "decision": alert.decision,
-                    "source": alert.source,
-                    "source_ref": alert.source_ref,
-                },
-            )
-            for alert in opened
+            {"b_id": s.alert_id, "b_seen": s.count, "b_now": now, **{f"b_{k}": v for k, v in s.evidence.items()}}
+            for s in existing
+            if not s.confirmed
         ],
-        actor=actor,
-        org_id=org_id,
-        now=now,
+        True,
     )
-    return touched
+    opened_events = [
+        audit.EventSpec("alert.opened", "alert", str(s.alert_id), {name: row[name] for name in _OPENED_FIELDS})
+        for s, row in zip(opened, new_rows, strict=True)
+    ]
+    audit.append_events(session, opened_events, actor=actor, org_id=org_id, now=now)
+    return [seen.alert_id for seen in touched if seen.alert_id is not None]
 
 
 def open_alerts(
@@ -396,23 +411,7 @@ def open_alerts(
     """Apply the memory to one result document (in place) and open alerts for its remaining hits; the alert ids."""
     item = Screened(counterparty, result_document, source, source_ref)
     apply_memory(session, org_id, [item], config)
-    return [alert.id for alert in open_for(session, org_id, [item], actor=actor, config=config)]
-
-
-@contextmanager
-def alerting(url: str, org_id: str, actor: audit.Actor = audit.SYSTEM) -> Iterator[Callable[[Screened], None]]:
-    """For a synchronous screening: the yielded function applies the memory to each document as it is produced
-    (reads only, so screening code may open sessions of its own meanwhile); alerts are opened on exit, in one
-    transaction that takes the audit chain lock once."""
-    with session_scope(url) as session:
-        items: list[Screened] = []
-
-        def remember(item: Screened) -> None:
-            apply_memory(session, org_id, [item])
-            items.append(item)
-
-        yield remember
-        open_for(session, org_id, items, actor=actor)
+    return open_for(session, org_id, [item], actor=actor, config=config)
 
 
 @dataclass(slots=True)

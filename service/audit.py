@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring  # json's own (C) string encoder, as used with ensure_ascii=False
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session
 from service.core.errors import ScreeningError
 from service.db import audit_repo as repo
 from service.db.audit_repo import EventFilter
+from service.db.json_columns import JSONText
 from service.db.session import session_scope
 
 GENESIS = "0" * 64
@@ -95,11 +97,15 @@ def _default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable in an audit payload")
 
 
+# What json.dumps(value, **these options) would build anew on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default
+)
+
+
 def canonical_json(value: object) -> str:
     """The one JSON encoding hashes are taken over: sorted keys, no whitespace, non-ASCII kept, dates ISO."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default
-    )
+    return _CANONICAL.encode(value)
 
 
 def content_sha256(value: object) -> str:
@@ -142,6 +148,80 @@ def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(_hashed_body(event))).encode("utf-8")).hexdigest()
 
 
+def render_payload(payload: dict[str, Any]) -> JSONText:
+    """An event payload's canonical JSON, the text both hashed and stored: render it before taking the chain lock."""
+    return JSONText(canonical_json(payload))
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEvent:
+    """An event rendered for its chain except for its place in it (seq and previous hash), so that appending it under
+    the chain lock costs one SHA-256.
+
+    The hashed fields sort as action, actor, actor_key_id, actor_role, object_id, object_type, occurred_at, org_id,
+    payload, seq: the canonical JSON of an event is `body` followed by `,"seq":N}`, with the payload rendered once
+    and stored as that same text (`JSONText`). The fields before the payload are strings (or null), written with
+    the very string encoder `canonical_json` uses."""
+
+    org_id: str
+    row: dict[str, Any]  # the audit_event columns but seq, prev_hash and hash
+    body: str
+
+    def sealed(self, prev: tuple[int, str] | None) -> dict[str, Any]:
+        """The event row placed after `prev` (seq, hash), or first in its chain."""
+        seq, prev_hash = (1, GENESIS) if prev is None else (prev[0] + 1, prev[1])
+        digest = hashlib.sha256(f'{prev_hash}{self.body},"seq":{seq}}}'.encode()).hexdigest()
+        return {**self.row, "seq": seq, "prev_hash": prev_hash, "hash": digest}
+
+
+def prepare_event(
+    *,
+    org_id: str,
+    occurred_at: datetime,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: dict[str, Any] | JSONText,
+) -> PreparedEvent:
+    """Render an event for `append_prepared` (a payload given as `JSONText` must come from `render_payload`)."""
+    return _prepare(org_id, occurred_at, _iso(occurred_at), actor, action, object_type, object_id, payload)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _prepare(
+    org_id: str,
+    occurred_at: datetime,
+    occurred_iso: str,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: dict[str, Any] | JSONText,
+) -> PreparedEvent:
+    payload_json = payload if isinstance(payload, JSONText) else render_payload(payload)
+    row: dict[str, Any] = {
+        "org_id": org_id,
+        "occurred_at": occurred_at,
+        "actor": actor.name,
+        "actor_key_id": actor.key_id,
+        "actor_role": actor.role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "payload": payload_json,
+    }
+    body = (
+        f'{{"action":{_text(action)},"actor":{_text(actor.name)},"actor_key_id":{_text(actor.key_id)},'
+        f'"actor_role":{_text(actor.role)},"object_id":{_text(row["object_id"])},"object_type":{_text(object_type)},'
+        f'"occurred_at":{_text(occurred_iso)},"org_id":{_text(org_id)},"payload":{payload_json}'
+    )
+    return PreparedEvent(org_id, row, body)
+
+
 def chained(
     prev: tuple[int, str] | None,
     *,
@@ -154,21 +234,16 @@ def chained(
     payload: dict[str, Any],
 ) -> dict[str, Any]:
     """The next event row after `prev` (seq, hash), with its payload normalised to what JSON will give back."""
-    seq, prev_hash = (1, GENESIS) if prev is None else (prev[0] + 1, prev[1])
-    row: dict[str, Any] = {
-        "org_id": org_id,
-        "seq": seq,
-        "occurred_at": occurred_at,
-        "actor": actor.name,
-        "actor_key_id": actor.key_id,
-        "actor_role": actor.role,
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "payload": json.loads(canonical_json(payload)),
-        "prev_hash": prev_hash,
-    }
-    row["hash"] = event_hash(prev_hash, row)
+    row = prepare_event(
+        org_id=org_id,
+        occurred_at=occurred_at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload,
+    ).sealed(prev)
+    row["payload"] = json.loads(row["payload"])
     return row
 
 
@@ -179,7 +254,38 @@ class EventSpec:
     action: str
     object_type: str
     object_id: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] | JSONText
+
+
+def prepare_events(
+    events: Sequence[EventSpec], *, org_id: str, actor: Actor = SYSTEM, now: datetime | None = None
+) -> list[PreparedEvent]:
+    """Render several events of one organisation for `append_prepared`."""
+    occurred_at = now or datetime.now(UTC)
+    occurred_iso = _iso(occurred_at)
+    return [
+        _prepare(org_id, occurred_at, occurred_iso, actor, e.action, e.object_type, e.object_id, e.payload)
+        for e in events
+    ]
+
+
+def append_prepared(session: Session, events: Sequence[PreparedEvent]) -> None:
+    """Append rendered events of one organisation under its chain lock, in one insert (call it last in the
+    transaction: the lock is held until the commit)."""
+    if not events:
+        return
+    org_id = events[0].org_id
+    if any(event.org_id != org_id for event in events):
+        raise ValueError("append_prepared takes the events of one organisation's chain")
+    repo.lock_chain(session, org_id)
+    head = repo.chain_head(session, org_id)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        row = event.sealed(head)
+        rows.append(row)
+        head = (row["seq"], row["hash"])
+    repo.add_events(session, rows)
+    repo.appended(session, org_id, (rows[-1]["seq"], rows[-1]["hash"]))
 
 
 def append_event(
@@ -192,21 +298,10 @@ def append_event(
     actor: Actor = SYSTEM,
     org_id: str = DEFAULT_ORG,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> None:
     """Append one event to the organisation's chain in the caller's transaction (call it last: it holds the lock)."""
-    repo.lock_chain(session, org_id)
-    row = chained(
-        repo.chain_head(session, org_id),
-        org_id=org_id,
-        occurred_at=now or datetime.now(UTC),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload=payload,
-    )
-    repo.add_events(session, [row])
-    return row
+    spec = EventSpec(action, object_type, object_id, payload)
+    append_prepared(session, prepare_events([spec], org_id=org_id, actor=actor, now=now))
 
 
 def append_events(
@@ -216,32 +311,12 @@ def append_events(
     actor: Actor = SYSTEM,
     org_id: str = DEFAULT_ORG,
     now: datetime | None = None,
-) -> list[dict[str, Any]]:
+) -> None:
     """Append several events under one chain lock and one insert (per-item events of a batch chunk)."""
-    if not events:
-        return []
-    repo.lock_chain(session, org_id)
-    occurred_at = now or datetime.now(UTC)
-    head = repo.chain_head(session, org_id)
-    rows: list[dict[str, Any]] = []
-    for event in events:
-        row = chained(
-            head,
-            org_id=org_id,
-            occurred_at=occurred_at,
-            actor=actor,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            payload=event.payload,
-        )
-        rows.append(row)
-        head = (row["seq"], row["hash"])
-    repo.add_events(session, rows)
-    return rows
+    append_prepared(session, prepare_events(events, org_id=org_id, actor=actor, now=now))
 
 
-def record_event(url: str, **event: Any) -> dict[str, Any]:
+def record_event(url: str, **event: Any) -> None:
     """Append an event in a transaction of its own (for acts that change nothing else, such as an export).
 
     On SQLite a transaction whose first write is this one reads the head before it holds the write lock, so a
@@ -249,11 +324,11 @@ def record_event(url: str, **event: Any) -> dict[str, Any]:
     for attempt in range(_APPEND_RETRIES):
         try:
             with session_scope(url) as session:
-                return append_event(session, **event)
+                append_event(session, **event)
+            return
         except IntegrityError:
             if attempt == _APPEND_RETRIES - 1:
                 raise
-    raise AssertionError("unreachable")
 
 
 @dataclass(slots=True)

@@ -7,7 +7,6 @@ oversized names are rejected here, so the core only ever sees clean values.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any, Literal
 
@@ -22,8 +21,13 @@ MAX_TEXT_LENGTH = 2000
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; the tab is allowed (a regex, not a loop over
+# characters calling unicodedata: this runs for every text field of every screened item).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def _no_control_chars(value: str, what: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in value):
+    if _CONTROL_CHARS.search(value):
         raise ValueError(f"{what} contains control characters")
     return value
 

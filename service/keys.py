@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from service import audit
@@ -24,7 +24,7 @@ from service.access import Principal, Role
 from service.core.errors import NotFoundError, ScreeningError
 from service.db import audit_repo
 from service.db.models import ApiKeyRow, Organisation
-from service.db.session import session_scope
+from service.db.session import engine_for, session_scope
 
 TOKEN_PREFIX = "sk_"
 PREFIX_LENGTH = 10  # "sk_" and the first 7 random characters: enough to tell keys apart, useless to guess
@@ -196,12 +196,20 @@ def key_dict(row: ApiKeyRow, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+# Built once (a statement built per request costs more than running it).
+_KEY_STATE = select(
+    ApiKeyRow.id, ApiKeyRow.org_id, ApiKeyRow.role, ApiKeyRow.token_sha256, ApiKeyRow.expires_at, ApiKeyRow.revoked_at
+).where(ApiKeyRow.token_sha256 == bindparam("digest"))
+
+
 def _lookup(url: str, digest: str) -> KeyState | None:
-    with session_scope(url) as session:
-        row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.token_sha256 == digest))
-        if row is None or not hmac.compare_digest(row.token_sha256, digest):
-            return None
-        return KeyState(row.id, row.org_id, row.role, row.expires_at, row.revoked_at)
+    # Every request reads its key afresh (a revocation counts from the next request): one indexed read on a pooled
+    # connection, without an ORM session around it.
+    with engine_for(url).connect() as connection:
+        row = connection.execute(_KEY_STATE, {"digest": digest}).first()
+    if row is None or not hmac.compare_digest(row.token_sha256, digest):
+        return None
+    return KeyState(row.id, row.org_id, row.role, row.expires_at, row.revoked_at)
 
 
 def authenticate(url: str, token: str, now: datetime | None = None) -> Principal | None:

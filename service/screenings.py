@@ -1,25 +1,29 @@
 """Synchronous screenings kept as evidence: the input and the result document exactly as returned, per organisation,
-with an `item.screened` audit event in the same transaction (batch items are kept as batch results instead)."""
+with an `item.screened` audit event and the alerts of its hits in the same transaction (batch items are kept as
+batch results instead)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from service import audit
+from service import alerts, audit
 from service.core.errors import ScreeningError
 from service.db.filters import where_between, where_equal
-from service.db.models import ScreeningRecord
+from service.db.models import ScreeningRecord, table_of
 from service.db.session import session_scope
 
 KINDS = ("counterparty", "shipment")
+_INSERT = insert(table_of(ScreeningRecord))  # built once: every synchronous screening runs it
 DECISIONS = ("CLEAR", "REVIEW", "BLOCK")
 
 
@@ -62,54 +66,82 @@ def record(
     as_of: date | None,
     actor: audit.Actor,
     now: datetime | None = None,
+    alerted: Sequence[alerts.Screened] = (),
 ) -> str:
-    """Store one screening and its audit event in the caller's transaction; the new screening id."""
+    """Store one screening and its audit event in the caller's transaction, opening the alerts of `alerted` (its
+    screened parties, the good-guy memory already applied) in the same transaction; the new screening id."""
     now = now or datetime.now(UTC)
     screening_id = str(uuid.uuid4())
-    session.add(
-        ScreeningRecord(
-            id=screening_id,
-            org_id=org_id,
-            kind=kind,
-            reference=document.get("reference"),
-            decision=str(document.get("decision")),
-            as_of=as_of,
-            request=request,
-            document=document,
-            key_id=actor.key_id,
-            created_at=now,
-        )
+    session.execute(
+        _INSERT,
+        {
+            "id": screening_id,
+            "org_id": org_id,
+            "kind": kind,
+            "reference": document.get("reference"),
+            "decision": str(document.get("decision")),
+            "as_of": as_of,
+            "request": request,
+            "document": document,
+            "key_id": actor.key_id,
+            "created_at": now,
+        },
     )
-    session.flush()
-    audit.append_event(
-        session,
+    # Rendered before `open_for` takes the chain lock, which every writer of the organisation's chain waits for.
+    event = audit.prepare_event(
+        org_id=org_id,
+        occurred_at=now,
+        actor=actor,
         action="item.screened",
         object_type="screening",
         object_id=screening_id,
         payload={"kind": kind, "input_sha256": audit.content_sha256(request), **_summary(document)},
-        actor=actor,
-        org_id=org_id,
-        now=now,
     )
+    alerts.open_for(session, org_id, alerted, actor=actor, now=now)
+    audit.append_prepared(session, [event])
     return screening_id
 
 
-def keep(
-    url: str,
-    *,
-    org_id: str,
-    kind: str,
-    request: dict[str, Any],
-    document: dict[str, Any],
-    as_of: date | None,
-    actor: audit.Actor,
-) -> dict[str, Any]:
-    """Store a synchronous answer in a transaction of its own; the answer as returned, naming its `screening_id`."""
-    with session_scope(url) as session:
+@dataclass(slots=True)
+class Evidence:
+    """A synchronous screening as one unit of work (see `evidence`)."""
+
+    session: Session
+    org_id: str
+    actor: audit.Actor
+    parties: list[alerts.Screened] = field(default_factory=list)
+
+    def remember(self, party: alerts.Screened) -> None:
+        """Apply the good-guy memory to a screened party's document, in place (reads only, so screening code may open
+        sessions of its own meanwhile); its remaining hits open alerts when the answer is kept."""
+        alerts.apply_memory(self.session, self.org_id, [party])
+        self.parties.append(party)
+
+    def keep(
+        self, *, kind: str, request: dict[str, Any], document: dict[str, Any], as_of: date | None
+    ) -> dict[str, Any]:
+        """Store the answer with its event and open its parties' alerts; the answer as returned, naming its
+        `screening_id`."""
         screening_id = record(
-            session, org_id=org_id, kind=kind, request=request, document=document, as_of=as_of, actor=actor
+            self.session,
+            org_id=self.org_id,
+            kind=kind,
+            request=request,
+            document=document,
+            as_of=as_of,
+            actor=self.actor,
+            alerted=self.parties,
         )
-    return {**document, "screening_id": screening_id}
+        return {**document, "screening_id": screening_id}
+
+
+@contextmanager
+def evidence(url: str, org_id: str, actor: audit.Actor) -> Iterator[Evidence]:
+    """One transaction for a synchronous screening: the memory looked up as parties are screened, then the stored
+    answer, its `item.screened` event and the alerts of its hits, committed together (evidence without its alerts,
+    or alerts without their evidence, cannot be left behind) and with one commit."""
+    with session_scope(url) as session:
+        yield Evidence(session, org_id, actor)
 
 
 def as_dict(row: ScreeningRecord) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import itertools
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,39 @@ def _tamper(url: str, sql: str, **params: Any) -> None:
 
 def test_canonical_json_is_sorted_compact_and_unescaped() -> None:
     assert audit.canonical_json({"b": 1, "a": ["ü", 2.5]}) == '{"a":["ü",2.5],"b":1}'
+
+
+def test_prepared_events_hash_as_the_verifier_recomputes() -> None:
+    """Appending renders an event once (payload text, the string fields before it, the seq appended last); the
+    verifier's canonical JSON of the stored fields gives the same hash, whatever the strings hold."""
+    payloads: list[dict[str, Any]] = [
+        {},
+        {
+            "name": 'Žluť "quoted" \\ back\nslash\t\x01 \u2028 \U0001f600',
+            "nested": {"b": [1.5, None, 1e-05, -0.0, 10**20], "a": True},
+            "when": date(2024, 1, 2),
+            "amount": Decimal("1.10"),
+            "at": datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+        },
+    ]
+    head: tuple[int, str] | None = None
+    for actor in (audit.SYSTEM, audit.Actor("key_1", key_id="key_1", role="admin")):
+        for payload in payloads:
+            for object_id in ("1", 'o"dd\\id', "ünï"):
+                row = audit.prepare_event(
+                    org_id="acme",
+                    occurred_at=datetime(2026, 5, 6, 7, 8, 9, 123, tzinfo=UTC),
+                    actor=actor,
+                    action="thing.done",
+                    object_type="thing",
+                    object_id=object_id,
+                    payload=payload,
+                ).sealed(head)
+                stored = {**row, "payload": json.loads(row["payload"])}
+                assert audit.event_hash(row["prev_hash"], stored) == row["hash"]
+                assert row["payload"] == audit.canonical_json(stored["payload"])
+                head = (row["seq"], row["hash"])
+    assert head is not None and head[0] == 12
 
 
 def test_chain_links_and_hashes(db_url: str) -> None:

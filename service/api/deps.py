@@ -16,7 +16,9 @@ from service.db.session import session_scope
 from service.settings import Settings
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
+    # Asynchronous because it does no I/O: FastAPI runs a synchronous dependency in its thread pool, a thread hop
+    # per request for reading an attribute.
     settings: Settings = request.app.state.settings
     return settings
 

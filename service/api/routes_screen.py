@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from service import alerts, screenings
 from service.access import Principal, Role
@@ -62,20 +63,23 @@ class ScreenResult(BaseModel):
 
 # Unset fields (the suppression ones) stay out: the answer is the very document a batch stores for the item.
 @router.post("/screen", response_model=ScreenResult, response_model_exclude_unset=True)
-def screen(request: ScreenRequest, settings: SettingsDep, principal: Screener) -> dict[str, Any]:
+async def screen(request: ScreenRequest, settings: SettingsDep, principal: Screener) -> dict[str, Any]:
     """Screen one counterparty now (or `as_of` a past date): decision, explained matches, list versions used."""
-    context = INDEXES.context(settings.database_url, request.as_of)
+    # Matching and storing block (CPU, database): one worker-thread call for both; the answer is then validated on
+    # the event loop, where a synchronous endpoint would take a second thread hop for it.
+    return await run_in_threadpool(_screen, settings.database_url, request, principal)
+
+
+def _screen(url: str, request: ScreenRequest, principal: Principal) -> dict[str, Any]:
+    context = INDEXES.context(url, request.as_of)
     counterparty = CounterpartyIn.model_validate(request.model_dump(exclude={"as_of"}))
     document = screen_counterparty(context, counterparty)
     # The organisation's good-guy memory may suppress matches (and the decision); REVIEW/BLOCK matches open alerts.
-    with alerts.alerting(settings.database_url, principal.org_id, principal.audit_actor()) as alert:
-        alert(alerts.Screened(counterparty, document, "screen", counterparty.reference))
-    return screenings.keep(
-        settings.database_url,
-        org_id=principal.org_id,
-        kind="counterparty",
-        request=request.model_dump(mode="json", exclude_unset=True),
-        document=document,
-        as_of=request.as_of,
-        actor=principal.audit_actor(),
-    )
+    with screenings.evidence(url, principal.org_id, principal.audit_actor()) as evidence:
+        evidence.remember(alerts.Screened(counterparty, document, "screen", counterparty.reference))
+        return evidence.keep(
+            kind="counterparty",
+            request=request.model_dump(mode="json", exclude_unset=True),
+            document=document,
+            as_of=request.as_of,
+        )

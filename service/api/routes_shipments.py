@@ -56,22 +56,19 @@ def screen_shipment(request: ShipmentIn, settings: SettingsDep, principal: Scree
     sentence, party role), each party's screening document, list and rule-set versions."""
     # Each party's screening meets the organisation's good-guy memory before its finding is made; REVIEW/BLOCK
     # party matches open alerts.
-    with alerts.alerting(settings.database_url, principal.org_id, principal.audit_actor()) as alert:
+    with screenings.evidence(settings.database_url, principal.org_id, principal.audit_actor()) as evidence:
         document = screen_shipment_request(
             settings.database_url,
             request,
             config=load_decision_config(settings.database_url, principal.org_id),
             stored=load_org_graph(settings.database_url, principal.org_id),
-            on_party=lambda role, party, party_document: alert(
+            on_party=lambda role, party, party_document: evidence.remember(
                 alerts.Screened(party, party_document, "shipment_party", f"{request.reference}:{role}")
             ),
         )
-    return screenings.keep(
-        settings.database_url,
-        org_id=principal.org_id,
-        kind="shipment",
-        request=request.model_dump(mode="json", exclude_unset=True),
-        document=document,
-        as_of=request.ship_date,
-        actor=principal.audit_actor(),
-    )
+        return evidence.keep(
+            kind="shipment",
+            request=request.model_dump(mode="json", exclude_unset=True),
+            document=document,
+            as_of=request.ship_date,
+        )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rapidfuzz.distance import Indel
+
 # Generic class → aliases. Classes follow rigour's generic codes where they exist.
 LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     # Limited liability / private limited companies.
@@ -63,6 +65,21 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "co ltd",
         "company limited",
         "llp",
+        "societatea cu raspundere limitata",  # Romanian SRL
+        "societate cu raspundere limitata",
+        "societa a responsabilita limitata",  # Italian
+        "sociedad de responsabilidad limitada",
+        "sociedad limitada",
+        "societe a responsabilite limitee",
+        "sociedade limitada",
+        "limited sirketi",  # Turkish
+        "ltd sti",
+        "aps",  # Danish anpartsselskab
+        "anpartsselskab",
+        "bvba",
+        "sprl",
+        "shpk",  # Albanian
+        "tov",
     ),
     # Joint-stock / public companies.
     "JSC": (
@@ -105,6 +122,20 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "kk",
         "kabushiki kaisha",
         "tbk",
+        "societe anonyme",
+        "sociedad anonima",
+        "sociedade anonima",
+        "societa per azioni",
+        "naamloze vennootschap",
+        "anonim sirketi",  # Turkish A.S.
+        "aktieselskab",
+        "aktiebolag",
+        "spolka akcyjna",
+        "akciova spolecnost",
+        "dionicko drustvo",
+        "aksjeselskap",
+        "public company limited",
+        "pcl",
     ),
     # Corporations without a more precise class (US and generic English usage).
     "CORP": (
@@ -124,6 +155,9 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "ohg",
         "kd",
         "snc",
+        "kommanditgesellschaft",
+        "societe en commandite",
+        "sociedad en comandita",
     ),
     "COOP": ("coop", "cooperative", "co operative"),
     # State-owned: Russian federal/state/municipal unitary enterprises.
@@ -152,21 +186,50 @@ _MAX_LEN = max(len(key) for key in _ALIASES)
 _EDGE_ONLY_MAX_TOKENS = 1
 
 
+# Words of the aliases long enough to be recognised misspelt ("aktiengeselschaft", "joynt") or cut off at the end of a
+# name ("JOINT STOCK COMPAN"): lists and paperwork truncate and mistype the long legal-form words most.
+_ALIAS_WORDS = frozenset(w for key in _ALIASES for w in key)
+_LONG_WORDS = frozenset(w for w in _ALIAS_WORDS if len(w) >= 5)
+_BY_START: dict[str, list[str]] = {}
+for _word in sorted(_LONG_WORDS):
+    _BY_START.setdefault(_word[:2], []).append(_word)
+_MISSPELT_MIN = 0.85  # Indel ratio of a misspelt alias word
+_CUT_MIN = 4  # letters of a cut-off alias word
+
+
+def _alias_word(token: str, last: bool) -> str:
+    """The alias word `token` stands for (itself when it is one or none is close)."""
+    if len(token) < 5 or token in _LONG_WORDS:
+        return token
+    for word in _BY_START.get(token[:2], ()):
+        if Indel.normalized_similarity(token, word, score_cutoff=_MISSPELT_MIN):
+            return word
+        if last and len(token) >= _CUT_MIN and len(word) > len(token) and word.startswith(token):
+            return word
+    return token
+
+
 def strip_legal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Split ASCII name tokens into (identity tokens, legal-form classes found); never strips a name down to nothing."""
-    rest = list(tokens)
+    """Split ASCII name tokens into (identity tokens, legal-form classes found); never strips a name down to nothing.
+
+    Misspelt or cut-off alias words are recognised as part of a form; a token that is not stripped keeps its own
+    spelling."""
+    words = [_alias_word(t, i == len(tokens) - 1) for i, t in enumerate(tokens)]
+    if not any(w in _ALIAS_WORDS for w in words):
+        return list(tokens), []  # the common case: no word of any legal form
+    rest = list(range(len(tokens)))  # indexes of the tokens still in the name
     found: list[str] = []
     changed = True
     while changed and rest:
         changed = False
         for size in range(min(_MAX_LEN, len(rest) - 1), 0, -1):
-            head = tuple(rest[:size])
+            head = tuple(words[i] for i in rest[:size])
             if head in _ALIASES:
                 found.append(_ALIASES[head])
                 rest = rest[size:]
                 changed = True
                 break
-            tail = tuple(rest[-size:])
+            tail = tuple(words[i] for i in rest[-size:])
             if tail in _ALIASES:
                 found.append(_ALIASES[tail])
                 rest = rest[:-size]
@@ -176,14 +239,14 @@ def strip_legal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
     index = 0
     while index < len(rest) and len(rest) > 1:
         for size in range(min(_MAX_LEN, len(rest) - 1), _EDGE_ONLY_MAX_TOKENS, -1):
-            window = tuple(rest[index : index + size])
+            window = tuple(words[i] for i in rest[index : index + size])
             if len(window) == size and window in _ALIASES:
                 found.append(_ALIASES[window])
                 del rest[index : index + size]
                 break
         else:
             index += 1
-    return rest, found
+    return [tokens[i] for i in rest], found
 
 
 def legal_form_at(tokens: Sequence[str], index: int) -> tuple[str, int] | None:

@@ -1,44 +1,61 @@
 """The matcher: an index over the active list versions, candidate blocking, scoring with explanations.
 
-`MatcherIndex.build` normalises every listed name once. `search` finds candidates by token blocking (exact tokens and
-their exact fuzzy neighbourhoods from `service.core.token_index`, joined tokens for spacing variants, identifiers),
-drops the candidates whose name score provably stays below the report threshold (the vectorised bound of
-`service.core.name_bound`, then `_ScoreBound` per name), scores the rest with the same pairwise scorer as
-`exhaustive_search` (`service.core.names.compare_names`), adds the secondary attributes (country, date of birth,
-identifiers, entity type) as signed contributions, and keeps each entity's best name. Decisions for a counterparty
-live in `service.core.screening`.
+`MatcherIndex.build` normalises every listed name once, relates every pair of vocabulary tokens the scorer would
+pair (`service.core.token_graph`) and posts each name under its tokens. A search
+
+1. blocks: names holding a token related to one of the query's strong or number tokens — two different ones when
+   the one-name-part rule would cap a single hit — plus names an exact lookup finds as a spacing variant (a query
+   token spelled by two listed tokens, two query tokens spelling one listed token, the same letters split
+   differently) and names sharing an identifier number;
+2. bounds: `service.core.name_bound` drops, for all candidates at once, the names whose score provably stays below
+   `report_threshold`;
+3. scores the rest with the pairwise scorer (`service.core.names.compare_names`), adds the secondary attributes
+   (`service.core.features`) as signed contributions, and keeps each entity's best name.
+
+`exhaustive_search` scores every indexed name with token relations found by brute force: the reference that proves
+blocking and bounds lose nothing. Decisions for a counterparty live in `service.core.screening`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import permutations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
 
+from service.core.features import (
+    ID_IGNORED,
+    Feature,
+    country_feature,
+    dob_feature,
+    identifier_feature,
+    kind_factor,
+    normalise_identifier,
+    type_feature,
+)
+from service.core.linked import link_twins, with_attributes_of
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
-from service.core.name_bound import NameArrays
+from service.core.name_bound import NameArrays, QueryTokens, TokenHits
 from service.core.names import (
     INITIAL,
     NUMBER,
-    PARTICLE,
-    SPLIT_CUTOFF,
     STRONG,
+    WORD_KINDS,
+    NameComparison,
     NormName,
     compare_names,
     normalise_name,
-    split_candidates,
-    token_similarity,
+    spacing_variants,
+    token_kind,
+    token_mass,
+    word_similarity,
 )
-from service.core.token_index import Row, TokenIndex
+from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
 
 if TYPE_CHECKING:
     from service.core.screening import Screening
@@ -48,18 +65,17 @@ __all__ = ["Feature", "Match", "MatchConfig", "MatcherIndex", "Query", "normalis
 EntryFilter = Callable[[ListEntry], bool]
 IntArray = npt.NDArray[np.int64]
 _NO_NAMES: IntArray = np.zeros(0, dtype=np.int64)
+_NO_FLOATS: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
 
-_ID_CHARS = re.compile(r"[^0-9a-z]")
-# Kinds of identifier that are numbers of the same register, so a match between different labels still counts.
-_ID_KIND_GROUPS = {"tax": "tax", "registration": "registration", "national_id": "national_id", "passport": "passport"}
-# Identifier kinds that describe contact points, not identity: they neither block nor contradict.
-_ID_IGNORED = frozenset({"email", "website", "phone"})
 # Token weights: a token in at most this many listed names weighs 1; more frequent ones weigh log(N/df)/log(N/this),
 # never less than the floor ("al", "mohamed", "trading", "institute" count for a quarter to a half).
 _IDF_FULL_FREQUENCY = 20
 _IDF_FLOOR = 0.25
-# LCS rows (one byte per vocabulary token) kept for the most recent query tokens.
-_ROW_CACHE = 512
+# Per-token lookups (related tokens, posting unions) kept for the most recent query tokens: first names repeat.
+_TOKEN_CACHE = 50_000
+# Up to this many candidates are scored without (further) bounds: scoring a few names costs less than a bound's fixed
+# numpy overhead.
+_SCORE_DIRECTLY = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +87,6 @@ class Query:
     country: str | None = None  # ISO 3166-1 alpha-2
     date_of_birth: PartialDate | None = None
     identifiers: tuple[Identifier, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One signed contribution to a match score and the raw values that produced it."""
-
-    contribution: float
-    query: Any
-    listed: Any
-    detail: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        data = {"contribution": round(self.contribution, 4), "query": self.query, "listed": self.listed}
-        if self.detail is not None:
-            data["detail"] = self.detail
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,7 @@ class Match:
         """Secondary features that disagree (negative contribution)."""
         return [k for k, f in self.features.items() if k not in ("name", "name_kind") and f.contribution < 0]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """JSON-ready explanation of the match (stored with results and shown to reviewers)."""
         return {
             "list": self.entry.list_id,
@@ -137,73 +136,112 @@ class Match:
         }
 
 
-def normalise_identifier(number: str) -> str:
-    """Identifier number reduced to lowercase letters and digits ("IMO 9.123.456" → "imo9123456" → "9123456")."""
-    text = _ID_CHARS.sub("", number.casefold())
-    return text.removeprefix("imo") if text.startswith("imo") and text[3:].isdigit() else text
+@dataclass(slots=True)
+class _Token:
+    """What a query token brings: its related vocabulary (ids for the bound, strings for the scorer), its weight,
+    and the names holding any related token (filled on first use as a blocking key)."""
+
+    own_id: int
+    ids: npt.NDArray[np.int32]
+    sims: npt.NDArray[np.float64]
+    similar: dict[str, float]
+    weight: float | None  # None: the vocabulary weight applies
+    hits: TokenHits | None = None
 
 
-def _token_keys(name: NormName) -> list[str]:
-    """Fuzzy blocking keys of a name: its strong and number tokens (all tokens if it has none)."""
-    keys = [t for t, k in zip(name.tokens, name.kinds, strict=True) if k in (STRONG, NUMBER)]
-    return keys or list(name.tokens)
+class _QueryWeights(Mapping[str, float]):
+    """The index's token weights, plus the query's own tokens the lists do not contain."""
+
+    __slots__ = ("_base", "_extra")
+
+    def __init__(self, base: Mapping[str, float], extra: Mapping[str, float]) -> None:
+        self._base = base
+        self._extra = extra
+
+    def __getitem__(self, key: str) -> float:
+        if key in self._extra:
+            return self._extra[key]
+        return self._base[key]
+
+    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        value = self._extra.get(key)
+        return value if value is not None else self._base.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._extra
+        yield from (k for k in self._base if k not in self._extra)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._extra if k not in self._base)
 
 
-def _joined_keys(name: NormName) -> set[str]:
-    """Exact blocking keys for spacing variants: every ordered pair of joinable tokens glued together."""
-    joinable = [t for t, k in zip(name.tokens, name.kinds, strict=True) if k in (STRONG, PARTICLE)]
-    if not 2 <= len(joinable) <= 6:
-        return set()
-    return {x + y for x, y in permutations(joinable, 2)}
+def _pair_tokens(norm: NormName, pair: tuple[int, int]) -> tuple[str, str]:
+    first, second = sorted((norm.tokens[pair[0]], norm.tokens[pair[1]]))
+    return first, second
 
 
 class MatcherIndex:
     """Normalised names of all active list entries with blocking structures; build once, search many times."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: MatchConfig | None = None) -> None:
+        self.config = config or MatchConfig()
         self.entries: list[ListEntry] = []
         self.versions: dict[str, str] = {}
         self._names: list[NormName] = []
         self._name_entry: list[int] = []
         self._name_kind: list[NameKind] = []
-        self._vocab: dict[str, int] = {}
-        self._vocab_tokens: list[str] = []
-        self._postings: list[list[int]] = []
+        self._entry_names: list[list[int]] = []
+        self._masses: list[tuple[float, ...]] = []  # per name, its tokens' masses under the index weights
         self._identifiers: dict[str, list[int]] = {}
-        # Every distinct token of every name, for exact fuzzy neighbourhoods (bit-parallel LCS rows, the last few
-        # cached: first names repeat); `_weights` = informativeness from token frequency.
-        self._tokens = TokenIndex(())
-        self._arrays = NameArrays.build([], [], self._tokens, {})
-        self._rows: dict[str, Row] = {}
-        self._posting_arrays: list[IntArray] = []
+        self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
+        self._graph = TokenGraph((), self.config)
         self._weights: dict[str, float] = {}
-        self._similar_cache: dict[tuple[str, float, int, int], dict[str, float]] = {}
-        self._joined: dict[str, list[int]] = {}  # joined-pair key → name ids, exact lookups only
+        self._postings_start = np.zeros(1, dtype=np.int64)
+        self._postings = np.zeros(0, dtype=np.int32)
+        self._postings_count = np.zeros(0, dtype=np.float64)
+        self._vocab_mass = np.zeros(0, dtype=np.float64)
+        self._arrays = NameArrays.build([], [], {}, {})
+        # Every listed joined pair as (hash of the joined text, hash of its two tokens sorted, name id), sorted: exact
+        # lookups for spacing variants without a dictionary entry per pair (there are ~800,000). A hash collision
+        # only adds a candidate that the scorer then rejects.
+        self._joined_key = np.zeros(0, dtype=np.int64)
+        self._joined_split = np.zeros(0, dtype=np.int64)
+        self._joined_name = np.zeros(0, dtype=np.int64)
+        self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
+        self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
+        self._single_ok_org = np.zeros(0, dtype=np.bool_)
+        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float]], _Token] = {}
 
     @classmethod
-    def build(cls, entries: Iterable[ListEntry], versions: Mapping[str, str]) -> MatcherIndex:
-        """Index every name of every entry; `versions` maps list id → version label carried into each match."""
-        index = cls()
+    def build(
+        cls, entries: Iterable[ListEntry], versions: Mapping[str, str], config: MatchConfig | None = None
+    ) -> MatcherIndex:
+        """Index every name of every entry; `versions` maps list id → version label carried into each match.
+
+        `config` sets the token relations the index precomputes; searches with other token settings still work,
+        relating their tokens at query time."""
+        index = cls(config)
         index.versions = dict(versions)
         for entry in entries:
             entry_id = len(index.entries)
             index.entries.append(entry)
+            own: list[int] = []
             seen: set[tuple[str, ...]] = set()
             for name in entry.names:
                 norm = normalise_name(name.value, entry.entity_type)
-                if not norm.tokens or norm.tokens in seen:
+                if not norm.has_words or norm.tokens in seen:
                     continue
                 seen.add(norm.tokens)
-                name_id = len(index._names)
+                own.append(len(index._names))
                 index._names.append(norm)
                 index._name_entry.append(entry_id)
                 index._name_kind.append(name.kind)
-                for key in set(_token_keys(norm)):
-                    index._posting(key).append(name_id)
-                for key in _joined_keys(norm):
-                    index._joined.setdefault(key, []).append(name_id)
-            for ident in entry.identifiers:
-                if ident.type in _ID_IGNORED:
+            index._entry_names.append(own)
+        index._linked = link_twins(index.entries)
+        for entry_id, entry in enumerate(index.entries):
+            twin = index._linked.get(entry_id)
+            for ident in index.entries[twin].identifiers if twin is not None else entry.identifiers:
+                if ident.type in ID_IGNORED:
                     continue
                 number = normalise_identifier(ident.number)
                 if len(number) >= 4:
@@ -212,7 +250,7 @@ class MatcherIndex:
         return index
 
     def _finish(self) -> None:
-        """Token frequencies → weights; the length-sorted vocabulary for fuzzy neighbourhoods."""
+        """Vocabulary, token graph and weights; postings, lookups for spacing variants, the bound's arrays."""
         frequency: dict[str, int] = {}
         for norm in self._names:
             for token in set(norm.tokens):
@@ -224,145 +262,263 @@ class MatcherIndex:
             for token, count in frequency.items()
             if count > _IDF_FULL_FREQUENCY
         }
-        self._tokens = TokenIndex(frequency)
-        self._posting_arrays = [np.array(p, dtype=np.int64) for p in self._postings]
+        self._graph = TokenGraph(frequency, self.config)
+        ids = self._graph.ids
+        occurrences: dict[tuple[int, int], int] = {}
+        for n, norm in enumerate(self._names):
+            for t in norm.tokens:
+                posting = (ids[t], n)
+                occurrences[posting] = occurrences.get(posting, 0) + 1
+        ordered = sorted(occurrences)
+        counts = np.bincount(np.array([t for t, _ in ordered], dtype=np.int64), minlength=len(ids))
+        self._postings_start = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._postings_start[1:])
+        self._postings = np.array([n for _, n in ordered], dtype=np.int32)
+        self._postings_count = np.array([occurrences[p] for p in ordered], dtype=np.float64)  # "li li": twice
+        self._vocab_mass = np.array(
+            [token_mass(t, token_kind(t), self._weights) for t in self._graph.tokens], dtype=np.float64
+        )
+        joined_key, joined_split, joined_name = array("q"), array("q"), array("q")  # compact while building
+        for n, norm in enumerate(self._names):
+            for key, pairs in spacing_variants(norm).items():
+                for tokens in {_pair_tokens(norm, pair) for pair in pairs}:
+                    joined_key.append(hash(key))
+                    joined_split.append(hash(tokens))
+                    joined_name.append(n)
+            if len(norm.tokens) > 1:
+                self._concat.setdefault(norm.concat, []).append(n)
+            if not any(k in (STRONG, NUMBER) for k in norm.kinds):
+                for token in set(norm.tokens):
+                    self._weak.setdefault(token, []).append(n)
+        keys = np.frombuffer(joined_key, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._joined_key = keys[order]
+        self._joined_split = np.frombuffer(joined_split, dtype=np.int64)[order]
+        self._joined_name = np.frombuffer(joined_name, dtype=np.int64)[order]
         person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
-        self._arrays = NameArrays.build(self._names, person, self._tokens, self._weights)
+        self._arrays = NameArrays.build(self._names, person, ids, self._weights)
+        self._masses = [
+            tuple(token_mass(t, k, self._weights) for t, k in zip(norm.tokens, norm.kinds, strict=True))
+            for norm in self._names
+        ]
+        # One-hit names that the one-name-part rule cannot cap for an organisation query (see `_candidates`).
+        arrays = self._arrays
+        self._single_ok_org = (~arrays.person & (arrays.strong_count <= 1)) | arrays.has_initials
 
     @property
     def weights(self) -> Mapping[str, float]:
         """Token informativeness in (0, 1] from frequency over the indexed names (absent tokens weigh 1)."""
         return self._weights
 
-    def _posting(self, key: str) -> list[int]:
-        token_id = self._vocab.get(key)
-        if token_id is None:
-            token_id = len(self._vocab_tokens)
-            self._vocab[key] = token_id
-            self._vocab_tokens.append(key)
-            self._postings.append([])
-        return self._postings[token_id]
-
     @property
     def name_count(self) -> int:
         """Number of distinct normalised names indexed."""
         return len(self._names)
 
+    @property
+    def vocabulary_size(self) -> int:
+        """Distinct tokens of the indexed names."""
+        return len(self._graph)
+
+    @property
+    def related_pairs(self) -> int:
+        """Pairs of vocabulary tokens the scorer relates (each counted once)."""
+        return self._graph.edge_count // 2
+
     def clear_caches(self) -> None:
-        """Forget cached token neighbourhoods, LCS rows and name normalisations (benchmarks measure cold)."""
-        self._similar_cache.clear()
-        self._rows.clear()
+        """Forget per-token lookups and name normalisations (benchmarks measure cold)."""
+        self._tokens.clear()
         normalise_name.cache_clear()
 
-    def _row(self, token: str) -> Row:
-        row = self._rows.get(token)
-        if row is None:
-            if len(self._rows) >= _ROW_CACHE:
-                self._rows.pop(next(iter(self._rows), ""), None)  # oldest first
-            row = self._rows[token] = self._tokens.lcs_row(token)
-        return row
+    # --- query tokens -----------------------------------------------------------------------------------------
 
-    def similar_tokens(self, token: str, cfg: MatchConfig, cutoff: float | None = None) -> dict[str, float]:
-        """Every vocabulary token `token_similarity` relates to `token` (both name parts), with the similarity.
-
-        Exact and complete (service.core.token_index), cached: first names repeat a lot.
-        """
-        cutoff = cfg.token_cutoff if cutoff is None else cutoff
-        key = (token, cutoff, cfg.fuzzy_min_length, cfg.fuzzy_first_letter_length)
-        cached = self._similar_cache.get(key)
-        if cached is not None:
-            return cached
-        found: dict[str, float] = {}  # the token itself is left out: equal tokens are compared directly
-        size = len(token)
-        if size >= cfg.fuzzy_min_length:
-            for other, sim in self._tokens.neighbours(token, cutoff, self._row(token)).items():
-                shorter = min(size, len(other))
-                if shorter < cfg.fuzzy_min_length:
-                    continue
-                if shorter < cfg.fuzzy_first_letter_length and other[0] != token[0]:
-                    continue
-                found[other] = sim
-        if len(self._similar_cache) > 200_000:
-            self._similar_cache.clear()
-        self._similar_cache[key] = found
+    def _token(self, token: str, kind: int, cfg: MatchConfig) -> _Token:
+        key = (token, cfg.token_key)
+        found = self._tokens.get(key)
+        if found is not None:
+            return found
+        graph = self._graph
+        own_id = graph.ids.get(token, -1)
+        if kind not in WORD_KINDS:
+            ids, sims = EMPTY_IDS, EMPTY_SIMS  # numbers and initials relate by rule, not by spelling
+        elif cfg.token_key == graph.key:
+            ids, sims = graph.related_ids(token)
+        else:
+            ids, sims = self._brute_related(token, cfg)
+        similar = {graph.tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
+        weight: float | None = None
+        if own_id < 0:
+            # A token the lists do not contain is most likely a misspelling of its closest listed token: it weighs
+            # as much as that one (the heaviest among the closest), or fully when it has no listed relative.
+            best = max(sims.tolist(), default=0.0)
+            weight = max((self._weights.get(t, 1.0) for t, s in similar.items() if s == best), default=1.0)
+        found = _Token(own_id, ids, sims, similar, weight)
+        if len(self._tokens) >= _TOKEN_CACHE:
+            self._tokens.clear()  # one atomic step: API threads share the index
+        self._tokens[key] = found
         return found
 
-    def _names_of(self, tokens: Iterable[str]) -> list[IntArray]:
-        """Posting arrays (name ids) of the given blocking keys that exist."""
-        vocab = self._vocab
-        postings = self._posting_arrays
-        return [postings[i] for i in (vocab.get(t) for t in tokens) if i is not None]
-
-    def _key_names(self, key: str, cfg: MatchConfig) -> IntArray:
-        parts = self._names_of((key, *self.similar_tokens(key, cfg)))
-        return np.unique(np.concatenate(parts)) if parts else _NO_NAMES
-
-    def _joined_neighbours(self, norm: NormName, cutoff: float) -> set[str]:
-        """Vocabulary tokens at least `cutoff` similar to two joined query tokens or to the whole query joined."""
-        found: set[str] = set()
-        joinable = [t for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in (STRONG, PARTICLE)]
-        if 2 <= len(joinable) <= 6:
-            for i, x in enumerate(joinable):
-                for y in joinable[i + 1 :]:
-                    found |= self._tokens.joined_neighbours([self._row(x), self._row(y)], {x + y, y + x}, cutoff)
-        if norm.tokens:
-            found |= self._tokens.joined_neighbours([self._row(t) for t in norm.tokens], [norm.concat], cutoff)
-        return found
-
-    def candidates(self, query: Query, config: MatchConfig | None = None) -> set[int]:
-        """Name ids that may score above the report threshold for `query` (blocking, no scoring).
-
-        A name can only pass the one-name-part rule with two matching parts, so when the query has several parts a
-        candidate must be hit by two different query keys, unless either name has at most one part or initials.
-        """
-        cfg = config or MatchConfig()
-        return set(self._candidates(normalise_name(query.name, query.entity_type), cfg)[0].tolist())
-
-    def _candidates(self, norm: NormName, cfg: MatchConfig) -> tuple[IntArray, set[str]]:
-        """Candidate name ids, and the vocabulary tokens similar to joined query tokens (for the score bound)."""
-        keys = sorted(set(_token_keys(norm)))
-        per_key = [self._key_names(key, cfg) for key in keys]
-        joined = [
-            np.array(found, dtype=np.int64)
-            for found in (self._joined.get(key) for key in {norm.concat, *_joined_keys(norm), *keys})
-            if found
+    def _brute_related(self, token: str, cfg: MatchConfig) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """Related vocabulary by `word_similarity` over every token (other token settings; the exhaustive
+        reference)."""
+        found = [
+            (i, sim)
+            for i, other in enumerate(self._graph.tokens)
+            if other != token and (sim := word_similarity(token, other, cfg)) > 0.0
         ]
-        # Two query tokens joined against one listed token ("Igor Ivanovich" / "Igorovich"), and the whole query
-        # glued together: the split pairs of the scorer need 0.8, so the neighbourhood is narrower than the token one.
-        joined_tokens = self._joined_neighbours(norm, max(cfg.token_cutoff, SPLIT_CUTOFF))
-        joined += self._names_of(joined_tokens)
-        # Listed names without a strong part are posted under their initials.
-        joined += self._names_of({t[0] for t in norm.tokens})
-        if len(per_key) == 1 or norm.strong_count <= 1 or norm.has_initials:
-            parts = per_key + joined
-            return (np.unique(np.concatenate(parts)) if parts else _NO_NAMES), joined_tokens
-        hit, count = np.unique(np.concatenate(per_key), return_counts=True)
+        return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
+
+    def _hits_of(self, info: _Token) -> TokenHits:
+        """The names holding the token itself or a related token, with what the token can bring to each."""
+        if info.hits is None:
+            ids = info.ids.astype(np.int64)
+            sims = info.sims
+            if info.own_id >= 0:
+                ids = np.concatenate([np.array([info.own_id], dtype=np.int64), ids])
+                sims = np.concatenate([np.ones(1), sims])
+            starts = self._postings_start[ids]
+            lengths = self._postings_start[ids + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                info.hits = TokenHits(_NO_NAMES, _NO_FLOATS, _NO_FLOATS, _NO_FLOATS)
+                return info.hits
+            # Every posting of every related token in one gather (CSR slices laid end to end).
+            offsets = np.cumsum(lengths) - lengths
+            at = np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+            names = self._postings[at].astype(np.int64)
+            sim = np.repeat(sims, lengths)
+            mass = np.repeat(self._vocab_mass[ids], lengths) * self._postings_count[at]
+            order = np.argsort(names, kind="stable")
+            names, sim, mass = names[order], sim[order], mass[order]
+            first = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+            info.hits = TokenHits(
+                names[first],
+                np.maximum.reduceat(sim, first),
+                np.add.reduceat(sim * mass, first),
+                np.add.reduceat(mass, first),
+            )
+        return info.hits
+
+    def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
+        infos = [self._token(t, k, cfg) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
+        weights = _QueryWeights(self._weights, extra)
+        masses = np.array([token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)])
+        query = QueryTokens(norm, masses, [i.own_id for i in infos], [(i.ids, i.sims) for i in infos])
+        return query, infos, weights
+
+    # --- blocking ---------------------------------------------------------------------------------------------
+
+    def _candidates(self, norm: NormName, infos: list[_Token], person_query: bool) -> tuple[IntArray, set[int]]:
+        """Name ids that token relations may carry above the report threshold, and names found as spacing variants
+        (scored without the bound).
+
+        A name needs a related strong or number part (compare_names scores 0 otherwise), so only those query
+        tokens are keys. When the one-name-part rule would cap a name related to a single key (OFAC FAQ 5: both
+        sides have several parts, or a person), the name must be related to two keys (counted with the query's
+        repetitions: "Li Li")."""
+        core = [i for i, k in enumerate(norm.kinds) if k in (STRONG, NUMBER)]
+        keys = core or [i for i, k in enumerate(norm.kinds) if k in WORD_KINDS]
+        arrays: list[IntArray] = []
+        repeats: list[int] = []
+        seen: dict[str, int] = {}
+        for i in keys:
+            token = norm.tokens[i]
+            if token in seen:
+                repeats[seen[token]] += 1
+                continue
+            seen[token] = len(arrays)
+            arrays.append(self._hits_of(infos[i]).names)
+            repeats.append(1)
+        spacing = self._spacing_variants(norm)
+        if not arrays:
+            return _NO_NAMES, spacing
+        if len(arrays) == 1:
+            names = arrays[0]
+            count = np.full(len(names), float(repeats[0]))
+        else:
+            names, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+            weights = np.repeat(np.array(repeats, dtype=np.float64), [len(a) for a in arrays])
+            count = np.bincount(inverse, weights=weights, minlength=len(names))
+        return names[(count >= 2) | self._single_ok(names, norm, person_query)], spacing
+
+    def _single_ok(self, names: IntArray, norm: NormName, person_query: bool) -> npt.NDArray[np.bool_]:
+        """Names related to one key that the one-name-part rule cannot cap below the threshold."""
+        if norm.has_initials:
+            return np.ones(len(names), dtype=np.bool_)
         arrays = self._arrays
-        ok = (count >= 2) | (arrays.strong_count[hit] <= 1) | arrays.has_initials[hit]
-        return np.unique(np.concatenate([hit[ok], *joined])), joined_tokens
+        if norm.strong_count <= 1:
+            # max(strong counts) < 2, or an organisation pair (the rule needs several parts on both sides).
+            small = arrays.strong_count[names] <= 1
+            return small | arrays.has_initials[names] | (~arrays.person[names] & (not person_query))
+        if person_query:
+            return arrays.has_initials[names]
+        return self._single_ok_org[names]
+
+    def _spacing_variants(self, norm: NormName) -> set[int]:
+        """Names an exact lookup finds as the same letters spaced differently, and names without any strong or
+        number part that share a token (the key rule does not reach them)."""
+        found: set[int] = set()
+        for token in norm.tokens:
+            found.update(self._weak.get(token, ()))
+        ids = self._graph.ids
+        start = self._postings_start
+        # Probes of the joined pairs: a query word spelled by two listed tokens (any split), two query tokens
+        # spelling the same letters as two listed ones split elsewhere (not the query's own split).
+        probes: list[tuple[int, frozenset[int]]] = [
+            (hash(t), frozenset()) for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in WORD_KINDS
+        ]
+        for key, pairs in norm.joins.items():
+            i = ids.get(key)
+            if i is not None:
+                found.update(self._postings[start[i] : start[i + 1]].tolist())  # one listed token spelling two
+            probes.append((hash(key), frozenset(hash(_pair_tokens(norm, pair)) for pair in pairs)))
+        if probes and len(self._joined_key):
+            keys = np.array([k for k, _ in probes], dtype=np.int64)
+            lo = np.searchsorted(self._joined_key, keys, side="left").tolist()
+            hi = np.searchsorted(self._joined_key, keys, side="right").tolist()
+            for (_, own), a, b in zip(probes, lo, hi, strict=True):
+                if a == b:
+                    continue
+                if not own:
+                    found.update(self._joined_name[a:b].tolist())
+                else:
+                    splits = self._joined_split[a:b].tolist()
+                    names = self._joined_name[a:b].tolist()
+                    found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
+        if len(norm.tokens) > 1 or norm.concat in self._concat:
+            found.update(self._concat.get(norm.concat, ()))
+        return found
+
+    # --- search -----------------------------------------------------------------------------------------------
 
     def search(
         self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None
     ) -> list[Match]:
         """Best match per listed entity scoring at least `report_threshold`, best first (identifier hits always)."""
-        cfg = config or MatchConfig()
+        cfg = config or self.config
         norm = normalise_name(query.name, query.entity_type)
-        name_ids, joined_tokens = self._candidates(norm, cfg)
         extra_entries = self._identifier_entries(query)
-        similar = {t: self.similar_tokens(t, cfg) for t in set(norm.tokens)}
-        # Vectorised score bound first: most candidates share only common or unrelated parts.
-        keep = self._arrays.prefilter(
-            norm, similar, joined_tokens, {t: self._row(t) for t in set(norm.tokens)}, query, cfg, name_ids
-        )
-        if extra_entries:
-            keep.update((i, True) for i in name_ids.tolist() if self._name_entry[i] in extra_entries)
-        return self._score(query, cfg, keep, extra_entries, eligible, similar=similar, mergeable=keep)
+        if not norm.has_words:
+            return self._score(query, norm, cfg, [], extra_entries, eligible, None, None)
+        person_query = query.entity_type is EntityType.PERSON
+        tokens, infos, weights = self._query_tokens(norm, cfg)
+        hits, spacing = self._candidates(norm, infos, person_query)
+        if len(hits) > _SCORE_DIRECTLY:
+            summaries = [None if k == INITIAL else self._hits_of(i) for k, i in zip(norm.kinds, infos, strict=True)]
+            hits = hits[self._arrays.may_reach_coarse(tokens, summaries, hits, person_query, cfg)]
+        if len(hits) > _SCORE_DIRECTLY:
+            hits = hits[self._arrays.may_reach(tokens, hits, person_query, cfg)]
+        keep = hits.tolist()
+        names = sorted(spacing.union(keep))
+        similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
+        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
         """Search and decide CLEAR / REVIEW / BLOCK for one counterparty (rules in service.core.screening)."""
         from service.core.screening import decide  # screening imports Match from here
 
-        cfg = config or MatchConfig()
+        cfg = config or self.config
         return decide(self.search(query, cfg, eligible), cfg)
 
     def exhaustive_search(
@@ -370,24 +526,25 @@ class MatcherIndex:
     ) -> list[Match]:
         """The same as `search` but scoring every indexed name: the reference for candidate recall.
 
-        No blocking and no score bound; the token neighbourhoods are found by plain rapidfuzz over the whole
-        vocabulary, filtered by `token_similarity` itself (independent of the vectorised LCS used by `search`).
+        No blocking and no bound; token relations come from `word_similarity` over the whole vocabulary, not from
+        the token graph, so the graph, the blocking and the bound are all checked against it.
         """
-        cfg = config or MatchConfig()
+        cfg = config or self.config
         norm = normalise_name(query.name, query.entity_type)
-        vocabulary = [*self._tokens.tokens, *self._tokens.long_tokens]
         similar: dict[str, dict[str, float]] = {}
-        for token in set(norm.tokens):
-            similar[token] = {
-                other: sim
-                for other, _, _ in process.extract(
-                    token, vocabulary, scorer=Indel.normalized_similarity, score_cutoff=cfg.token_cutoff, limit=None
-                )
-                if other != token and (sim := token_similarity(token, STRONG, other, STRONG, cfg))
-            }
-        return self._score(
-            query, cfg, range(len(self._names)), self._identifier_entries(query), eligible, similar=similar
-        )
+        extra: dict[str, float] = {}
+        for token, kind in zip(norm.tokens, norm.kinds, strict=True):
+            related: dict[str, float] = {}
+            if kind in WORD_KINDS:
+                ids, sims = self._brute_related(token, cfg)
+                related = {self._graph.tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
+            similar[token] = related
+            if token not in self._graph.ids:
+                best = max(related.values(), default=0.0)
+                extra[token] = max((self._weights.get(t, 1.0) for t, s in related.items() if s == best), default=1.0)
+        weights = _QueryWeights(self._weights, extra)
+        names = range(len(self._names)) if norm.has_words else range(0)
+        return self._score(query, norm, cfg, names, self._identifier_entries(query), eligible, weights, similar)
 
     def _identifier_entries(self, query: Query) -> set[int]:
         found: set[int] = set()
@@ -398,60 +555,69 @@ class MatcherIndex:
     def _score(
         self,
         query: Query,
+        norm: NormName,
         cfg: MatchConfig,
         name_ids: Iterable[int],
         extra_entries: set[int],
         eligible: EntryFilter | None,
-        *,
-        similar: Mapping[str, Mapping[str, float]] | None = None,
-        mergeable: Mapping[int, bool] | None = None,
+        weights: Mapping[str, float] | None,
+        similar: Mapping[str, Mapping[str, float]] | None,
     ) -> list[Match]:
-        """Score `name_ids`; `mergeable` (search only) turns on the per-name bound and says which names may form a
-        joined pair. The exhaustive reference scores every name without any bound."""
-        norm = normalise_name(query.name, query.entity_type)
-        weights = self._weights
-        best: dict[int, tuple[float, int, Any]] = {}
+        """Score `name_ids` and the names of identifier hits; each entity's best name, best entities first."""
+        best: dict[int, tuple[float, int, NameComparison]] = {}
         person = query.entity_type is EntityType.PERSON
-        bound = None if similar is None or mergeable is None else _ScoreBound(norm, similar, weights, cfg)
-        for name_id in name_ids:
+        query_masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        # Listed masses were computed once with the index weights; the exhaustive reference passes the same weights.
+        precomputed = weights is not None
+
+        def consider(name_id: int, keep_low: bool) -> None:
             entry_id = self._name_entry[name_id]
-            listed = self._names[name_id]
             is_person = person or self.entries[entry_id].entity_type is EntityType.PERSON
-            if (
-                bound is not None
-                and entry_id not in extra_entries
-                and not bound.may_reach(listed, is_person, mergeable is None or mergeable.get(name_id, True))
-            ):
-                continue
-            comparison = compare_names(norm, listed, cfg, person=is_person, weights=weights, similar=similar)
-            if comparison.score < cfg.report_threshold and entry_id not in extra_entries:
-                continue
-            kind_factor = _kind_factor(self._name_kind[name_id], cfg)
-            weighted = comparison.score * kind_factor
+            comparison = compare_names(
+                norm,
+                self._names[name_id],
+                cfg,
+                person=is_person,
+                weights=weights,
+                similar=similar,
+                masses=(query_masses, self._masses[name_id]) if precomputed else None,
+            )
+            if comparison.score < cfg.report_threshold and not keep_low:
+                return
+            weighted = comparison.score * kind_factor(self._name_kind[name_id], cfg)
             current = best.get(entry_id)
             if current is None or weighted > current[0]:
                 best[entry_id] = (weighted, name_id, comparison)
-        # Identifier hits whose names share no token are still reported: the identifier is decisive evidence.
+
+        for name_id in name_ids:
+            consider(name_id, self._name_entry[name_id] in extra_entries)
+        # Identifier hits whose names score low are still reported: the identifier is decisive evidence.
         for entry_id in extra_entries - best.keys():
-            entry_names = [i for i, e in enumerate(self._name_entry) if e == entry_id]
-            scored = [
-                (compare_names(norm, self._names[i], cfg, person=person, weights=weights, similar=similar), i)
-                for i in entry_names
-            ]
-            if scored:
-                comparison, name_id = max(scored, key=lambda c: c[0].score)
-                best[entry_id] = (comparison.score * _kind_factor(self._name_kind[name_id], cfg), name_id, comparison)
+            for name_id in self._entry_names[entry_id]:
+                consider(name_id, True)
         matches: list[Match] = []
         for entry_id, (weighted, name_id, comparison) in best.items():
             entry = self.entries[entry_id]
             if eligible is not None and not eligible(entry):
                 continue
-            matches.append(self._explain(query, cfg, entry, name_id, weighted, comparison))
+            twin = self._linked.get(entry_id)
+            matches.append(
+                self._explain(
+                    query, cfg, entry, name_id, weighted, comparison, None if twin is None else self.entries[twin]
+                )
+            )
         matches.sort(key=lambda m: (-m.score, m.entry.list_id, m.entry.entity_id))
         return matches[: cfg.max_matches]
 
     def _explain(
-        self, query: Query, cfg: MatchConfig, entry: ListEntry, name_id: int, weighted: float, comparison: Any
+        self,
+        query: Query,
+        cfg: MatchConfig,
+        entry: ListEntry,
+        name_id: int,
+        weighted: float,
+        comparison: NameComparison,
+        twin: ListEntry | None = None,
     ) -> Match:
         kind = self._name_kind[name_id]
         listed = self._names[name_id]
@@ -460,11 +626,16 @@ class MatcherIndex:
         }
         if weighted != comparison.score:
             features["name_kind"] = Feature(weighted - comparison.score, None, kind.value)
+        evidence = entry if twin is None else with_attributes_of(entry, twin)
+        if twin is not None:
+            features["linked_record"] = Feature(
+                0.0, None, f"{twin.list_id}:{twin.entity_id}", "same OFAC designation: its attributes are compared"
+            )
         for feature in (
-            _country_feature(query, entry, cfg),
-            _dob_feature(query, entry, cfg),
-            _identifier_feature(query, entry, cfg),
-            _type_feature(query, entry, cfg),
+            country_feature(query, evidence, cfg),
+            dob_feature(query, evidence, cfg),
+            identifier_feature(query, evidence, cfg),
+            type_feature(query, evidence, cfg),
         ):
             if feature is not None:
                 features[feature[0]] = feature[1]
@@ -479,204 +650,3 @@ class MatcherIndex:
             name_score=comparison.score,
             features=features,
         )
-
-
-class _ScoreBound:
-    """A cheap upper bound of `compare_names(query, listed)`: skip names that provably stay below the threshold.
-
-    The token score is matched weight / (matched weight + unmatched cost), then capped by the one-name-part and
-    number rules. A token can only be matched if some token of the other name is related to it: equal, fuzzy
-    neighbour (the same lookups `compare_names` makes), person initial, or part of a joined pair (the scorer's own
-    split candidates). Every pair weighs at most the sum of its tokens' weighted lengths (unweighted for the parts of
-    a joined string, which the scorer weighs as one unknown token), and every token without any partner costs at
-    least the smallest unmatched factor that can apply (the conflict factor when both names certainly keep
-    leftovers). Moving weight from the unmatched cost to the matched weight only raises the ratio, so assuming every
-    related token matches gives an upper bound. At most as many strong parts match as have a strong partner, which
-    decides the one-part cap when no joined pair is possible. Spacing variants (concat score) use the full scorer.
-    """
-
-    __slots__ = ("cfg", "near", "query", "threshold", "weights")
-
-    def __init__(
-        self,
-        query: NormName,
-        similar: Mapping[str, Mapping[str, float]],
-        weights: Mapping[str, float],
-        cfg: MatchConfig,
-    ) -> None:
-        self.query = query
-        # Query token → every listed token it may pair with (itself included); numbers and initials only exactly.
-        self.near = [
-            (t, k, frozenset((t, *similar.get(t, {}))) if k <= PARTICLE else frozenset((t,)))
-            for t, k in zip(query.tokens, query.kinds, strict=True)
-        ]
-        self.weights = weights
-        self.cfg = cfg
-        self.threshold = cfg.report_threshold - max(0.0, cfg.legal_form_agree) - max(0.0, cfg.place_agree) - 1e-9
-
-    def may_reach(self, listed: NormName, person: bool, mergeable: bool = True) -> bool:
-        """False only when `compare_names` is certain to score `listed` below the report threshold.
-
-        `mergeable` False says that no joined pair is possible (the vectorised prefilter proved it)."""
-        query = self.query
-        cfg = self.cfg
-        if query.numbers and listed.numbers and query.numbers != listed.numbers:
-            return False  # the number cap applies whatever else matches
-        tokens = listed.tokens
-        kinds = listed.kinds
-        if merged := len(query.tokens) != len(tokens):
-            merged = mergeable
-        if len(query.tokens) != len(tokens) and Indel.normalized_similarity(
-            query.concat, listed.concat, score_cutoff=cfg.concat_min
-        ):
-            return True
-        # Token index → the largest share of a pair weight it may carry, for tokens that may be matched. A joined
-        # pair weighs (joined length + single length) x min(weights) <= that x the single token's weight.
-        weights = self.weights
-        used_query: dict[int, float] = {}
-        used_listed: dict[int, float] = {}
-        if merged:
-            for _, x, _, ia, ib in split_candidates(query, listed, cfg):
-                weight = weights.get(x, 1.0)
-                used_query[ia[0]] = max(used_query.get(ia[0], 0.0), len(x) * weight)
-                for j in ib:
-                    used_listed[j] = max(used_listed.get(j, 0.0), len(tokens[j]) * weight)
-            for _, y, _, ib, ia in split_candidates(listed, query, cfg):
-                weight = weights.get(y, 1.0)
-                used_listed[ib[0]] = max(used_listed.get(ib[0], 0.0), len(y) * weight)
-                for i in ia:
-                    used_query[i] = max(used_query.get(i, 0.0), len(query.tokens[i]) * weight)
-            merged = bool(used_query)
-        strong_query = 0
-        strong_listed: set[int] = set()
-        initial_pair = False
-        for i, (x, kx, near) in enumerate(self.near):
-            strong = False
-            for j, y in enumerate(tokens):
-                ky = kinds[j]
-                if y in near:
-                    if kx == STRONG and ky == STRONG:
-                        strong = True
-                        strong_listed.add(j)
-                    elif kx == INITIAL or ky == INITIAL:
-                        initial_pair = True
-                elif person and (kx == INITIAL or ky == INITIAL) and kx != NUMBER and ky != NUMBER and x[0] == y[0]:
-                    initial_pair = True
-                else:
-                    continue
-                # A token pair weighs (len x + len y) x min(weights) <= each token's own weighted length summed.
-                used_query[i] = max(used_query.get(i, 0.0), len(x) * weights.get(x, 1.0))
-                used_listed[j] = max(used_listed.get(j, 0.0), len(y) * weights.get(y, 1.0))
-            strong_query += strong
-        matched = lost_query = lost_listed = 0.0
-        for i, (x, kx) in enumerate(zip(query.tokens, query.kinds, strict=True)):
-            share = used_query.get(i)
-            if share is not None:
-                matched += share
-            elif kx != INITIAL:
-                lost_query += len(x) * weights.get(x, 1.0)
-        for j, (y, ky) in enumerate(zip(tokens, kinds, strict=True)):
-            share = used_listed.get(j)
-            if share is not None:
-                matched += share
-            elif ky != INITIAL:
-                lost_listed += len(y) * weights.get(y, 1.0)
-        if not matched:
-            return False
-        if not merged:
-            strong_parts = min(strong_query, len(strong_listed))
-            if (
-                strong_parts <= 1
-                and max(query.strong_count, listed.strong_count) >= 2
-                and (person or min(query.strong_count, listed.strong_count) >= 2)
-                and not (strong_parts == 1 and initial_pair)
-            ):
-                return False  # OFAC FAQ 5 cap
-        if lost_query and lost_listed:
-            factor = cfg.conflict_weight
-        else:
-            factor = min(cfg.conflict_weight, cfg.person_surplus_weight if person else cfg.unmatched_weight)
-        return matched / (matched + factor * (lost_query + lost_listed)) >= self.threshold
-
-
-def _kind_factor(kind: NameKind, cfg: MatchConfig) -> float:
-    if kind is NameKind.WEAK_ALIAS:
-        return cfg.weak_alias_factor
-    if kind is NameKind.FORMER:
-        return cfg.former_name_factor
-    return 1.0
-
-
-def _country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """Country agreement raises, disagreement lowers; absent on either side says nothing."""
-    if not query.country:
-        return None
-    listed = sorted({c for c in (*entry.nationalities, *entry.countries) if len(c) == 2})
-    listed += sorted({a.country for a in entry.addresses if a.country} - set(listed))
-    if not listed:
-        return None
-    agree = query.country.upper() in {c.upper() for c in listed}
-    return "country", Feature(cfg.country_agree if agree else cfg.country_disagree, query.country, listed)
-
-
-def _dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower."""
-    dob = query.date_of_birth
-    if dob is None or not entry.dates_of_birth:
-        return None
-    listed = [d.iso() for d in entry.dates_of_birth]
-    best = cfg.dob_disagree
-    for cand in entry.dates_of_birth:
-        lo, hi = cand.year, cand.year_to or cand.year
-        if cand.circa:
-            lo, hi = lo - cfg.dob_year_tolerance, hi + cfg.dob_year_tolerance
-        if (
-            dob.month is not None
-            and dob.day is not None
-            and (cand.year, cand.month, cand.day) == (dob.year, dob.month, dob.day)
-        ):
-            best = max(best, cfg.dob_exact)
-        elif lo <= dob.year <= hi:
-            if cand.month is not None and dob.month is not None and cand.month != dob.month:
-                best = max(best, 0.0)  # same year, different month: neither for nor against
-            else:
-                best = max(best, cfg.dob_year)
-        elif lo - cfg.dob_year_tolerance <= dob.year <= hi + cfg.dob_year_tolerance:
-            best = max(best, 0.0)  # within tolerance: typos and circa dates, no evidence either way
-    return "date_of_birth", Feature(best, dob.iso(), listed)
-
-
-def _identifier_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """An equal identifier number is decisive; a different number of the same kind lowers a little."""
-    mine = [i for i in query.identifiers if i.type not in _ID_IGNORED]
-    theirs = [i for i in entry.identifiers if i.type not in _ID_IGNORED]
-    if not mine or not theirs:
-        return None
-    listed_numbers = {normalise_identifier(i.number): i for i in theirs}
-    for ident in mine:
-        number = normalise_identifier(ident.number)
-        if len(number) >= 4 and number in listed_numbers:
-            hit = listed_numbers[number]
-            return "identifier", Feature(
-                cfg.identifier_match, f"{ident.type}:{ident.number}", f"{hit.type}:{hit.number}"
-            )
-    my_kinds = {_ID_KIND_GROUPS.get(i.type, i.type) for i in mine}
-    their_kinds = {_ID_KIND_GROUPS.get(i.type, i.type) for i in theirs}
-    if my_kinds & their_kinds - {"other"}:
-        return "identifier", Feature(
-            cfg.identifier_disagree,
-            [f"{i.type}:{i.number}" for i in mine],
-            [f"{i.type}:{i.number}" for i in theirs],
-        )
-    return None
-
-
-def _type_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """A person never matches an organisation/vessel and vice versa; unknown types say nothing."""
-    if query.entity_type in (None, EntityType.UNKNOWN) or entry.entity_type is EntityType.UNKNOWN:
-        return None
-    mine = query.entity_type is EntityType.PERSON
-    theirs = entry.entity_type is EntityType.PERSON
-    if mine == theirs:
-        return None
-    return "entity_type", Feature(cfg.type_disagree, query.entity_type.value, entry.entity_type.value)

@@ -4,30 +4,39 @@
 removed, legal forms recognised and set aside (service.core.legal_forms), tokens folded to romanisation-neutral
 skeletons and sorted, so word order never matters. `compare_names` scores two `NormName`s with an order-free token
 alignment and returns every feature it used; `score_names` is the convenience form on raw strings.
+
+The score is a weighted share of matched letters. Every token has a mass: its length times its informativeness
+(the index derives it from token frequency; common words such as "mohamed" or "trading" weigh a quarter) — a single
+initial weighs 1. A matched pair adds its tokens' masses times the pair's credited similarity to the numerator and
+the masses to the denominator; an unmatched token adds its mass times a factor to the denominator only. The factor
+is higher when both names keep leftovers (a different name part) than when only one does (an omitted part). Pairs
+are chosen greedily, best first, one token in at most one pair. Because each token's share is its own mass, the
+index can bound the score of many names at once from per-token best similarities (service.core.name_bound).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import LCSseq
 
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
-from service.core.places import split_seat
+from service.core.name_rules import rewrite_tokens
+from service.core.places import split_countries, split_seat
 from service.core.translit import skeleton, to_latin
 
-# Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they are used for index blocking.
+# Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they (and numbers) are blocking keys.
 STRONG = 0
 PARTICLE = 1
 INITIAL = 2
 NUMBER = 3
+WORD_KINDS = (STRONG, PARTICLE)  # tokens compared by spelling (fuzzy), joinable into spacing variants
 
 # Connecting words and name particles: kept in the comparison (they weigh by their short length) but never counted as
 # a matching name part, so "Bashar al-Assad" / "Hafez al-Assad" is one matching part, not two.
@@ -70,14 +79,13 @@ PARTICLES = frozenset(
         "of",
     ]
 )
+_SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
-_APOSTROPHE = re.compile(r"['`´]")
+_APOSTROPHE = re.compile(r"['`´’‘]")
 _TOKEN = re.compile(r"[a-z0-9]+")
-# Names with more joinable tokens than this get no split/merge candidates (the pairs grow quadratically).
-MAX_JOINABLE = 6
-# A token against two joined tokens of the other name must be at least this similar.
-SPLIT_CUTOFF = 0.8
+# Names with more joinable tokens than this get no spacing variants (the pairs grow quadratically).
+MAX_JOINABLE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +97,27 @@ class NormName:
     kinds: tuple[int, ...]
     legal_forms: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # registered seat set aside (service.core.places)
-    # Sorted tokens joined without spaces: compares "AL QAIDA" with "ALQAIDA".
+    countries: frozenset[str] = frozenset()  # country and region qualifiers set aside (service.core.places)
+    # Sorted tokens joined without spaces: "ab cd" and "abc d" are the same letters split differently.
     concat: str = ""
     numbers: frozenset[str] = frozenset()
     strong_count: int = 0
     has_initials: bool = False
     latin: str = field(default="", compare=False)  # the transliterated text, for explanations
-    # Every ordered pair of joinable tokens glued together, with the pair's token indexes: the split/merge
-    # candidates ("RamiMakhlouf" = "Rami Makhlouf"), computed once per name instead of once per comparison.
-    joined: tuple[str, ...] = field(default=(), compare=False)
-    joined_index: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    # Arabic nasab as written: the given name and the father's name around the first "bin" ("Salman bin Muhammad").
+    nasab: tuple[str, str] | None = field(default=None, compare=False)
+
+    @property
+    def has_words(self) -> bool:
+        """False for names made only of initials, which never match anything on their own."""
+        return any(k != INITIAL for k in self.kinds)
+
+    @property
+    def joins(self) -> Mapping[str, tuple[tuple[int, int], ...]]:
+        """Spacing variants: every ordered pair of joinable tokens glued together → the index pairs that spell it,
+        so "RamiMakhlouf" meets "Rami Makhlouf" and "MYONGC HIN" meets "MYONG CHIN" by exact lookups. Computed on
+        demand (and cached by tokens): kept on every listed name, they would weigh more than the names."""
+        return _cached_joins(self.tokens, self.kinds)
 
 
 def latin_tokens(text: str) -> list[str]:
@@ -109,9 +128,11 @@ def latin_tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(latin) if t not in _DROP]
 
 
-def _kind(token: str) -> int:
-    if any(ch.isdigit() for ch in token):
-        return NUMBER
+@lru_cache(maxsize=200_000)
+def token_kind(token: str) -> int:
+    """STRONG, PARTICLE, INITIAL or NUMBER: a function of the token's spelling alone."""
+    if not token.isalpha():
+        return NUMBER  # tokens are [a-z0-9]+, so a digit
     if len(token) == 1:
         return INITIAL
     if token in PARTICLES:
@@ -122,50 +143,118 @@ def _kind(token: str) -> int:
 @lru_cache(maxsize=200_000)
 def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName:
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
-    raw_tokens = latin_tokens(text)
+    person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
+    raw_tokens = rewrite_tokens(latin_tokens(text), person)
     legal: list[str] = []
     places: list[str] = []
+    countries: list[str] = []
     if entity_type is not EntityType.PERSON:
+        written_tokens = raw_tokens
         raw_tokens, legal, places = split_seat(raw_tokens)
+        raw_tokens, countries = split_countries(raw_tokens)
         raw_tokens, more_legal = strip_legal_forms(raw_tokens)
         legal += more_legal
-    tokens = tuple(sorted(skeleton(t) for t in raw_tokens))
-    kinds = tuple(_kind(t) for t in tokens)
-    joinable = [j for j, k in enumerate(kinds) if k in (STRONG, PARTICLE)]
-    joined_index = (
-        tuple((j, k) for j in joinable for k in joinable if j != k) if 2 <= len(joinable) <= MAX_JOINABLE else ()
-    )
+        if all(len(t) == 1 for t in raw_tokens):
+            # "AT&T Inc.": "at" is a name here, not a form.
+            raw_tokens, legal, places, countries = written_tokens, [], [], []
+    written = [skeleton(t) for t in raw_tokens]
+    tokens = tuple(sorted(written))
+    kinds = tuple(map(token_kind, tokens))
+    nasab = None
+    if _SON_OF in written:
+        k = written.index(_SON_OF)
+        if 0 < k < len(written) - 1:
+            nasab = (written[k - 1], written[k + 1])
     return NormName(
         original=text,
         tokens=tokens,
         kinds=kinds,
         legal_forms=frozenset(legal),
         places=frozenset(places),
+        countries=frozenset(countries),
         concat="".join(tokens),
         numbers=frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER),
-        strong_count=sum(1 for k in kinds if k == STRONG),
+        strong_count=kinds.count(STRONG),
         has_initials=INITIAL in kinds,
         latin=" ".join(raw_tokens),
-        joined=tuple(tokens[j] + tokens[k] for j, k in joined_index),
-        joined_index=joined_index,
+        nasab=nasab,
     )
 
 
-def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig) -> float:
-    """Similarity of two skeleton tokens in 0..1: exact for numbers, initial rule for single letters, else fuzzy."""
+def spacing_variants(name: NormName) -> dict[str, tuple[tuple[int, int], ...]]:
+    """`NormName.joins` computed afresh (the index visits every listed name once: caching would only cost memory)."""
+    return _joins(name.tokens, name.kinds)
+
+
+def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    joinable = [j for j, k in enumerate(kinds) if k <= PARTICLE]
+    joins: dict[str, tuple[tuple[int, int], ...]] = {}
+    if 2 <= len(joinable) <= MAX_JOINABLE:
+        for j in joinable:
+            for k in joinable:
+                if j != k:
+                    key = tokens[j] + tokens[k]
+                    joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
+    return joins
+
+
+_cached_joins = lru_cache(maxsize=20_000)(_joins)
+
+
+def credit(raw: float, config: MatchConfig) -> float:
+    """Similarity credited to a fuzzy pair: weaker evidence than its raw ratio ("miles"/"miler" are two names)."""
+    return max(0.0, 1.0 - config.fuzzy_penalty * (1.0 - raw))
+
+
+def credit_swap(length: int, config: MatchConfig) -> float:
+    """Similarity credited to two tokens of `length` letters that differ by one swap of adjacent letters: a typo,
+    penalised less than a substituted letter ("sok"/"sko", "appel"/"apple")."""
+    return max(0.0, 1.0 - config.transposition_penalty * (1.0 - (length - 1) / length))
+
+
+def one_transposition(x: str, y: str) -> bool:
+    """True when `y` is `x` with two adjacent letters swapped ("sok"/"sko", "mena"/"emna")."""
+    if len(x) != len(y) or x == y:
+        return False
+    diff = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
+
+
+def word_similarity(x: str, y: str, config: MatchConfig) -> float:
+    """Credited similarity of two different word tokens (strong or particle); 0 when they are unrelated.
+
+    The Indel ratio 2·LCS / (len x + len y) at or above the cutoff; short tokens only when their first letters agree
+    ("ming"/"bing" are two names), very short ones never ("li"/"lei"). A single swap of adjacent letters is a typo
+    at any length from `transposition_min_length` on, first letter included.
+    """
+    shorter = min(len(x), len(y))
+    if shorter >= config.transposition_min_length and one_transposition(x, y):
+        return credit_swap(shorter, config)
+    if shorter < config.fuzzy_min_length:
+        return 0.0
+    if shorter < config.fuzzy_first_letter_length and x[0] != y[0]:
+        return 0.0
+    raw = 2.0 * LCSseq.similarity(x, y) / (len(x) + len(y))
+    return credit(raw, config) if raw >= config.token_cutoff else 0.0
+
+
+def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, person: bool = True) -> float:
+    """Credited similarity of two tokens in 0..1: exact for numbers, the initial rule for persons' single letters
+    (an organisation's single letter is a letter), spelling for words."""
     if x == y:
         return 1.0
     if kx == NUMBER or ky == NUMBER:
         return 0.0
     if kx == INITIAL or ky == INITIAL:
-        return config.initial_similarity if x[0] == y[0] else 0.0
-    shorter = min(len(x), len(y))
-    if shorter < config.fuzzy_min_length:
-        return 0.0  # "li"/"lei", "ing"/"iang": short tokens differ by one letter as whole different names
-    if shorter < config.fuzzy_first_letter_length and x[0] != y[0]:
-        return 0.0  # "ming"/"bing", "ting"/"ping": in short tokens the first letter carries the name
-    sim: float = Indel.normalized_similarity(x, y, score_cutoff=config.token_cutoff)
-    return sim
+        return config.initial_similarity if person and x[0] == y[0] else 0.0
+    return word_similarity(x, y, config)
+
+
+def token_mass(token: str, kind: int, weights: Mapping[str, float] | None) -> float:
+    """A token's share of a name: its length times its informativeness; an initial weighs 1."""
+    if kind == INITIAL:
+        return 1.0
+    return len(token) * (1.0 if weights is None else weights.get(token, 1.0))
 
 
 @dataclass(slots=True)
@@ -177,10 +266,11 @@ class NameComparison:
     pairs: list[tuple[str, str, float]]
     strong_matches: int
     cap: str | None = None
-    concat_score: float | None = None
+    spacing_variant: bool = False
     legal_forms: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    legal_form_adjust: float = 0.0  # legal forms and seats together
+    legal_form_adjust: float = 0.0  # legal forms, seats and country qualifiers together
     places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    countries: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
     def explain(self) -> dict[str, Any]:
         """JSON-ready evidence behind the name score."""
@@ -189,11 +279,16 @@ class NameComparison:
             "aligned": [[x, y, round(s, 3)] for x, y, s in self.pairs],
             "strong_parts_matched": self.strong_matches,
             "cap": self.cap,
-            "concat_score": None if self.concat_score is None else round(self.concat_score, 4),
+            "spacing_variant": self.spacing_variant,
             "legal_forms": [sorted(self.legal_forms[0]), sorted(self.legal_forms[1])],
             "places": [sorted(self.places[0]), sorted(self.places[1])],
+            "countries": [sorted(self.countries[0]), sorted(self.countries[1])],
             "legal_form_adjust": self.legal_form_adjust,
         }
+
+
+# (-similarity, a-side text, b-side text, a token indexes, b token indexes): sorts best first, ties on the text.
+_Candidate = tuple[float, str, str, tuple[int, ...], tuple[int, ...]]
 
 
 def compare_names(
@@ -204,98 +299,120 @@ def compare_names(
     person: bool = False,
     weights: Mapping[str, float] | None = None,
     similar: Mapping[str, Mapping[str, float]] | None = None,
+    masses: tuple[Sequence[float], Sequence[float]] | None = None,
 ) -> NameComparison:
     """Score two normalised names in 0..1 by order-free token alignment, with the OFAC one-part and number caps.
 
-    `weights` maps a token to its informativeness in (0, 1] (the index derives it from token frequency over all
-    listed names; absent tokens weigh 1): common tokens ("mohamed", "trading") count little, matched or not.
-    `similar` is a precomputed `token_similarity` of each of `a`'s fuzzy-comparable tokens against the vocabulary
-    (absent pairs are 0); it must agree with `token_similarity`, it only saves the work.
+    `weights` maps a token to its informativeness in (0, 1] (absent tokens weigh 1); `masses`, when given, are the
+    two names' token masses under those weights, computed once by the caller. `similar` is a precomputed
+    `word_similarity` of each of `a`'s word tokens against `b`'s vocabulary (absent pairs are 0); it must agree with
+    `word_similarity`, it only saves the work.
     """
-    if not a.tokens or not b.tokens:
+    a_tokens, b_tokens, a_kinds, b_kinds = a.tokens, b.tokens, a.kinds, b.kinds
+    if not a_tokens or not b_tokens or not a.has_words or not b.has_words:
         return NameComparison(0.0, 0.0, [], 0)
-    # Every token pair above the cutoff, best first; ties broken on the tokens so the result depends only on the
-    # multisets of tokens (word order can never change a score).
-    candidates: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...]]] = []
-    for i, (x, kx) in enumerate(zip(a.tokens, a.kinds, strict=True)):
+    if masses is None:
+        mass_a: Sequence[float] = [token_mass(t, k, weights) for t, k in zip(a_tokens, a_kinds, strict=True)]
+        mass_b: Sequence[float] = [token_mass(t, k, weights) for t, k in zip(b_tokens, b_kinds, strict=True)]
+    else:
+        mass_a, mass_b = masses
+    # Every related token pair, best first; ties broken on the tokens so the result depends only on the multisets
+    # of tokens (word order can never change a score).
+    candidates: list[_Candidate] = []
+    for i, x in enumerate(a_tokens):
+        kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
-        for j, (y, ky) in enumerate(zip(b.tokens, b.kinds, strict=True)):
-            if near is not None and ky <= PARTICLE:
-                sim = 1.0 if x == y else near.get(y, 0.0)
-            elif not person and (kx == INITIAL or ky == INITIAL):
-                sim = 1.0 if x == y else 0.0  # organisations: a single letter is a letter, not an initial
+        for j, y in enumerate(b_tokens):
+            if x == y:
+                candidates.append((-1.0, x, y, (i,), (j,)))
+                continue
+            if near is not None and b_kinds[j] <= PARTICLE:
+                sim = near.get(y, 0.0)
             else:
-                sim = token_similarity(x, kx, y, ky, config)
+                sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
-                candidates.append((sim, x, y, (i,), (j,)))
-    if len(a.tokens) != len(b.tokens):
-        candidates.extend(split_candidates(a, b, config))
-        candidates.extend((s, x, y, i, j) for s, y, x, j, i in split_candidates(b, a, config))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2], c[3], c[4]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+                candidates.append((-sim, x, y, (i,), (j,)))
+    candidates.extend(join_candidates(a, b))
+    candidates.sort()
+    used_a = [False] * len(a_tokens)
+    used_b = [False] * len(b_tokens)
     pairs: list[tuple[str, str, float]] = []
     numerator = 0.0
     denominator = 0.0
     strong = 0
     initials = 0
+    core = False  # a strong or number part matched with one of the other name
     merged = False
-    for sim, x, y, ia, ib in candidates:
-        if any(i in used_a for i in ia) or any(j in used_b for j in ib):
-            continue
-        used_a.update(ia)
-        used_b.update(ib)
-        if sim < 1.0 and len(x) > 1 and len(y) > 1:
-            # A fuzzy pair is weaker evidence than its raw ratio: "miles"/"miler" are two names, not a typo.
-            sim = max(0.0, 1.0 - config.fuzzy_penalty * (1.0 - sim))
-        pairs.append((x, y, sim))
-        weight: float = len(x) + len(y)
-        if weights is not None:
-            weight *= min(weights.get(x, 1.0), weights.get(y, 1.0))
-        numerator += sim * weight
+    for negative, x, y, ia, ib in candidates:
+        if len(ia) == 1 and len(ib) == 1:
+            i, j = ia[0], ib[0]
+            if used_a[i] or used_b[j]:
+                continue
+            used_a[i] = used_b[j] = True
+            weight = mass_a[i] + mass_b[j]
+            ka, kb = a_kinds[i], b_kinds[j]
+            if ka == STRONG and kb == STRONG:
+                strong += 1
+            elif ka == INITIAL or kb == INITIAL:
+                initials += 1
+            if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
+                core = True
+        else:
+            if any(used_a[i] for i in ia) or any(used_b[j] for j in ib):
+                continue
+            for i in ia:
+                used_a[i] = True
+            for j in ib:
+                used_b[j] = True
+            weight = sum(mass_a[i] for i in ia) + sum(mass_b[j] for j in ib)
+            merged = core = True  # a spacing variant covers the name parts of its longer side
+            strong += max(sum(a_kinds[i] == STRONG for i in ia), sum(b_kinds[j] == STRONG for j in ib))
+        pairs.append((x, y, -negative))
+        numerator -= negative * weight
         denominator += weight
-        if len(ia) > 1 or len(ib) > 1:
-            merged = True
-            strong += 2  # a joined pair covers two name parts ("VladimirPutin" = "Vladimir Putin")
-        elif a.kinds[ia[0]] == STRONG and b.kinds[ib[0]] == STRONG:
-            strong += 1
-        elif a.kinds[ia[0]] == INITIAL or b.kinds[ib[0]] == INITIAL:
-            initials += 1
-    left_a = [t for i, t in enumerate(a.tokens) if i not in used_a and a.kinds[i] != INITIAL]
-    left_b = [t for j, t in enumerate(b.tokens) if j not in used_b and b.kinds[j] != INITIAL]
-    # Leftover parts on both sides are a conflict (a different surname), weighed up; leftovers on one side only are
-    # omissions (persons: middle names and patronymics lists add), weighed down.
-    if left_a and left_b:
-        weight_a = weight_b = config.conflict_weight
+    if not core and a.concat != b.concat and _has_core(a) and _has_core(b):
+        # Particles and initials alone never identify anyone ("al", "bin", "V."): no name part matched.
+        return NameComparison(0.0, 0.0, pairs, 0, cap="no_name_part")
+    # Leftover parts on both sides are a conflict (a different surname, "O." against "Joachim"), weighed up;
+    # leftovers on one side only are omissions (persons: middle names and patronymics lists add), weighed down.
+    words_a = initials_a = words_b = initials_b = 0.0
+    for i, used in enumerate(used_a):
+        if not used:
+            if a_kinds[i] == INITIAL:
+                initials_a += 1.0
+            else:
+                words_a += mass_a[i]
+    for j, used in enumerate(used_b):
+        if not used:
+            if b_kinds[j] == INITIAL:
+                initials_b += 1.0
+            else:
+                words_b += mass_b[j]
+    conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
+    if conflict:
+        factor = config.conflict_weight
     elif person:
-        weight_a = weight_b = config.person_surplus_weight
+        factor = config.person_surplus_weight
     else:
-        weight_a = weight_b = config.unmatched_weight
-    if weights is None:
-        unmatched = weight_a * sum(map(len, left_a)) + weight_b * sum(map(len, left_b))
-    else:
-        unmatched = weight_a * sum(len(t) * weights.get(t, 1.0) for t in left_a) + weight_b * sum(
-            len(t) * weights.get(t, 1.0) for t in left_b
-        )
-    # Unused initials cost one character each: "Putin, V." against "Vladimir Putin" stays a strong match.
-    unmatched += config.unmatched_weight * sum(
-        1 for i, k in enumerate(a.kinds) if k == INITIAL and i not in used_a
-    ) + config.unmatched_weight * sum(1 for j, k in enumerate(b.kinds) if k == INITIAL and j not in used_b)
-    denominator += unmatched
+        factor = config.unmatched_weight
+    # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
+    # other name keeps a different part ("William G. Frost" / "William W. Frost").
+    initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
+    denominator += factor * (words_a + words_b) + initial_cost * (initials_a + initials_b)
     token_score = numerator / denominator if denominator else 0.0
     score = token_score
-    concat_score: float | None = None
     spacing_variant = merged
-    if len(a.tokens) != len(b.tokens) and not merged:
-        concat_score = Indel.normalized_similarity(a.concat, b.concat)
-        if concat_score >= config.concat_min and concat_score > score:
-            # The same letters split differently: the one-part rule does not apply to a spacing variant.
-            score = concat_score
-            spacing_variant = True
+    if a.concat == b.concat and a_tokens != b_tokens:
+        score = 1.0  # the same letters split differently ("van der bilt" / "vanderbilt")
+        spacing_variant = True
     cap: str | None = None
     if not spacing_variant and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
         score = config.single_part_cap
         cap = "single_name_part"
+    if a.nasab and b.nasab and a.nasab == b.nasab[::-1] and score > config.single_part_cap:
+        # "Salman bin Muhammad" is Muhammad's son Salman; "Muhammad bin Salman" is his father's namesake.
+        score = config.single_part_cap
+        cap = "nasab_order"
     if a.numbers and b.numbers and a.numbers != b.numbers and score > config.number_mismatch_cap:
         score = config.number_mismatch_cap
         cap = "number_mismatch"
@@ -304,6 +421,8 @@ def compare_names(
         adjust = config.legal_form_agree if a.legal_forms & b.legal_forms else config.legal_form_disagree
     if a.places and b.places and cap is None:
         adjust += config.place_agree if a.places & b.places else config.place_disagree
+    if a.countries and b.countries and not a.countries & b.countries:
+        adjust += config.country_qualifier_disagree
     if adjust:
         score = min(1.0, max(0.0, score + adjust))
     return NameComparison(
@@ -312,30 +431,41 @@ def compare_names(
         pairs=pairs,
         strong_matches=strong,
         cap=cap,
-        concat_score=concat_score,
+        spacing_variant=spacing_variant,
         legal_forms=(a.legal_forms, b.legal_forms),
         legal_form_adjust=adjust,
         places=(a.places, b.places),
+        countries=(a.countries, b.countries),
     )
 
 
-def split_candidates(
-    one: NormName, other: NormName, config: MatchConfig
-) -> list[tuple[float, str, str, tuple[int, ...], tuple[int, ...]]]:
-    """One token of `one` against two joined tokens of `other`, both orders ("RamiMakhlouf", "ALQAIDA")."""
-    found: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...]]] = []
-    if not other.joined:
-        return found
-    cutoff = max(config.token_cutoff, SPLIT_CUTOFF)
-    for i, token in enumerate(one.tokens):
-        if len(token) < 4 or one.kinds[i] != STRONG:
-            continue
-        # rapidfuzz loops in C; the cutoff also rejects joined strings whose length alone cannot reach it.
-        for joined, sim, pos in process.extract(
-            token, other.joined, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
-        ):
-            found.append((sim, token, joined, (i,), other.joined_index[pos]))
+def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:
+    """Exact spacing variants: a word token of one name spelled by two tokens of the other ("RamiMakhlouf"), or two
+    tokens of each spelling the same letters split elsewhere ("MYONGC HIN" / "MYONG CHIN")."""
+    joins_a, joins_b = a.joins, b.joins
+    found: list[_Candidate] = []
+    if joins_b:
+        for i, x in enumerate(a.tokens):
+            if x in joins_b and a.kinds[i] <= PARTICLE:
+                found.extend((-1.0, x, x, (i,), pair) for pair in joins_b[x])
+    if joins_a:
+        for j, y in enumerate(b.tokens):
+            if y in joins_a and b.kinds[j] <= PARTICLE:
+                found.extend((-1.0, y, y, pair, (j,)) for pair in joins_a[y])
+        if joins_b:
+            for key in joins_a.keys() & joins_b.keys():
+                for pa in joins_a[key]:
+                    for pb in joins_b[key]:
+                        if sorted((a.tokens[pa[0]], a.tokens[pa[1]])) != sorted((b.tokens[pb[0]], b.tokens[pb[1]])):
+                            found.append((-1.0, key, key, pa, pb))
     return found
+
+
+_CORE_KINDS = (STRONG, NUMBER)
+
+
+def _has_core(name: NormName) -> bool:
+    return any(k in _CORE_KINDS for k in name.kinds)
 
 
 def _single_part(a: NormName, b: NormName, strong: int, initials: int, person: bool) -> bool:
@@ -354,7 +484,7 @@ def _single_part(a: NormName, b: NormName, strong: int, initials: int, person: b
 
 
 def score_names(a: str, b: str, entity_type: EntityType | None = None, config: MatchConfig | None = None) -> float:
-    """Pairwise name similarity in 0..1 of two raw names (the scorer the index uses, on strings)."""
+    """Pairwise name similarity in 0..1 of two raw names (the scorer the index uses, on strings, unweighted)."""
     cfg = config or MatchConfig()
     na = normalise_name(a, entity_type)
     nb = normalise_name(b, entity_type)

@@ -1,4 +1,9 @@
-"""Registered seats written after a company name ("KOMINVEX DOO BEOGRAD", "MCI Trading Beograd"): weak evidence.
+"""Registered seats and country qualifiers of company names: set aside from the identity, kept as evidence.
+
+Registered seats written after a company name ("KOMINVEX DOO BEOGRAD", "MCI Trading Beograd") are weak evidence.
+Country and region qualifiers ("Deutsche Bank (Schweiz)", "Faberlic Europe", "Aero Engine Corporation of China")
+name where a company sits: the same company is written with and without them, but two different countries
+("Central Bank of Iran" / "Central Bank of Syria") are two different entities.
 
 Balkan and post-Soviet registers write the seat after the legal form; trade paperwork often appends the city. A seat
 is not the identity of the company, so `split_seat` sets it aside like a legal form: the name is compared without
@@ -12,6 +17,8 @@ country-codes table in `shared/data/country`, leaving out words that are also co
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import pycountry
 
 from service.core.legal_forms import legal_form_at
 from service.core.translit import skeleton
@@ -69,3 +76,93 @@ def split_seat(tokens: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
         if len(content) >= 2:
             return rest[:-1], [], [skeleton(rest[-1])]
     return rest, [], []
+
+
+# Country names (pycountry's English names and common short forms, and local names frequent in company names) and
+# world regions, as token tuples of their skeletons.
+_LOCAL_COUNTRY_NAMES = """
+russia rossiia rossiya rossii iran syria korea dprk vietnam laos bolivia venezuela tanzania taiwan moldova burma
+turkey turkiye deutschland schweiz suisse svizzera osterreich espana italia polska cesko slovensko magyarorszag
+hrvatska srbija srbiia crna gora makedonija shqiperia ellada kibris misr nederland belgie sverige norge danmark suomi
+eesti latvija lietuva ukraina belarus kazakhstan qazaqstan uzbekistan ozbekiston kyrgyzstan tajikistan turkmenistan
+azerbaijan hayastan sakartvelo brasil mexico peru chile argentina colombia ecuador panama cuba nicaragua
+zhongguo nippon bharat pakistan afghanistan emirates uae usa america britain england scotland wales
+"""
+_REGIONS = """
+europe
+european
+eurasia
+asia
+asian
+africa
+african
+americas
+latam
+pacific
+caribbean
+nordic
+scandinavia
+balkans
+middle east
+far east
+north america
+south america
+latin america
+central asia
+east asia
+southeast asia
+"""
+
+
+def _country_phrases() -> frozenset[tuple[str, ...]]:
+    names: set[str] = set(_LOCAL_COUNTRY_NAMES.split())
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value and value.isascii() and "," not in value and "(" not in value:
+                names.add(value.lower().replace("-", " ").replace("'", ""))
+    phrases = {tuple(skeleton(w) for w in name.split()) for name in names}
+    phrases |= {tuple(skeleton(w) for w in line.split()) for line in _REGIONS.strip().splitlines()}
+    return frozenset(phrases)
+
+
+COUNTRY_PHRASES = _country_phrases()
+REGION_PHRASES = frozenset(tuple(skeleton(w) for w in line.split()) for line in _REGIONS.strip().splitlines())
+_MAX_COUNTRY_TOKENS = max(len(p) for p in COUNTRY_PHRASES)
+_FIRST_WORDS = frozenset(p[0] for p in COUNTRY_PHRASES)
+
+
+def split_countries(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split ASCII name tokens into (name tokens, country and region qualifiers); legal-form words do not count as
+    content.
+
+    A country is set aside only when at least two content words stay ("Bank of China" keeps its China, "China
+    Telecom" too), a region when one does ("Faberlic Europe"); a particle right before it goes with it ("Bank ... of
+    China")."""
+    words = [skeleton(t) for t in tokens]
+    if not any(w in _FIRST_WORDS for w in words):
+        return list(tokens), []  # the common case: no country or region named
+    keep = list(range(len(tokens)))
+    found: list[str] = []
+    i = 0
+    while i < len(keep):
+        for size in range(min(_MAX_COUNTRY_TOKENS, len(keep) - i), 0, -1):
+            phrase = tuple(words[k] for k in keep[i : i + size])
+            if phrase not in COUNTRY_PHRASES:
+                continue
+            rest = keep[:i] + keep[i + size :]
+            if i > 0 and tokens[keep[i - 1]] in _PARTICLES:
+                rest = keep[: i - 1] + keep[i + size :]
+            content = [
+                k
+                for k in rest
+                if len(tokens[k]) > 1 and tokens[k] not in _PARTICLES and legal_form_at(tokens, k) is None
+            ]
+            if len(content) >= (1 if phrase in REGION_PHRASES else 2):
+                found.append(" ".join(phrase))
+                i = i - 1 if i > 0 and tokens[keep[i - 1]] in _PARTICLES else i
+                keep = rest
+                break
+        else:
+            i += 1
+    return [tokens[k] for k in keep], found

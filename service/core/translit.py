@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -117,8 +118,68 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("j", "i"),  # ISO 9 / German "j" for й, "ju"/"ja"
     ("y", "i"),  # BGN "y" for й and ы; "yu"/"ya" against ICAO "iu"/"ia"
     ("ou", "u"),  # French-style romanisation of Arabic: "Oussama"/"Usama"
+    ("ae", "ai"),  # "Qaeda"/"Qaida", "Michael"/"Mikhail", "Rafael"/"Rafail"
 )
 _DOUBLES = re.compile(r"(.)\1+")
+# Hangul: each syllable block is a name part ("김병철" = Kim Pyong Chol), romanised letter by letter the way the
+# sanctions lists write North Korean names (McCune-Reischauer without diacritics: 김정은 = Kim Jong Un, 최 = Choe).
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+_HANGUL_INITIAL = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "_", "j", "jj", "ch", "k", "t", "p", "h"]
+_HANGUL_VOWEL = [
+    "a",
+    "ae",
+    "ya",
+    "yae",
+    "o",
+    "e",
+    "yo",
+    "ye",
+    "o",
+    "wa",
+    "wae",
+    "oe",
+    "yo",
+    "u",
+    "wo",
+    "we",
+    "wi",
+    "yu",
+    "u",
+    "ui",
+    "i",
+]
+_HANGUL_FINAL = [
+    "",
+    *[
+        "k",
+        "k",
+        "k",
+        "n",
+        "n",
+        "n",
+        "t",
+        "l",
+        "k",
+        "m",
+        "l",
+        "l",
+        "l",
+        "p",
+        "l",
+        "m",
+        "p",
+        "p",
+        "t",
+        "t",
+        "ng",
+        "t",
+        "t",
+        "k",
+        "t",
+        "p",
+        "t",
+    ],
+]
 
 
 def to_latin(text: str) -> str:
@@ -127,9 +188,17 @@ def to_latin(text: str) -> str:
     text = text.translate(_TABLE)
     if text.isascii():
         return text
-    return unidecode(text).lower()
+    return unidecode(_HANGUL_SYLLABLE.sub(_hangul, text)).lower()
 
 
+def _hangul(match: re.Match[str]) -> str:
+    code = ord(match.group(0)) - 0xAC00
+    initial = _HANGUL_INITIAL[code // 588].strip("_")
+    syllable = initial + _HANGUL_VOWEL[code % 588 // 28] + _HANGUL_FINAL[code % 28]
+    return " ri " if syllable == "i" else f" {syllable} "  # 이 alone is the surname Ri (Lee, Yi)
+
+
+@lru_cache(maxsize=200_000)  # names repeat their words
 def skeleton(token: str) -> str:
     """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'."""
     if any(ch.isdigit() for ch in token):

@@ -10,14 +10,43 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
+from service.db.bulk import insert_rows
 from service.db.filters import where_between, where_equal
-from service.db.models import AuditEvent
+from service.db.models import AuditEvent, table_of
 
 STREAM_ROWS = 2000
 COLUMNS = tuple(AuditEvent.__table__.columns.keys())
+# Built once: every screened item's transaction runs these, and building a statement per call (with the cache key
+# SQLAlchemy derives from it) cost three times its execution.
+_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_EVENTS = table_of(AuditEvent)
+_HEAD = (
+    select(_EVENTS.c.seq, _EVENTS.c.hash)
+    .where(_EVENTS.c.org_id == bindparam("org_id"))
+    .order_by(_EVENTS.c.seq.desc())
+    .limit(1)
+)
+_CHAINS = "audit_chains"  # Session.info key: the chains the session's current transaction holds
+
+
+@dataclass(slots=True)
+class _HeldChain:
+    """An organisation's chain as the transaction holding its lock knows it: once this transaction has appended, no
+    one else can, so the head it wrote is the head (no need to lock or read it again in this transaction)."""
+
+    transaction: SessionTransaction | None
+    head: tuple[int, str] | None = None
+    head_known: bool = False
+
+
+def _held(session: Session, org_id: str) -> _HeldChain | None:
+    chain: _HeldChain | None = session.info.get(_CHAINS, {}).get(org_id)
+    if chain is None or chain.transaction is not session.get_transaction():
+        return None
+    return chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,28 +63,37 @@ class EventFilter:
 
 
 def lock_chain(session: Session, org_id: str) -> None:
-    """Serialise appends to one organisation's chain until the transaction ends (PostgreSQL advisory lock).
+    """Serialise appends to one organisation's chain until the transaction ends (PostgreSQL advisory lock; taking it
+    again in the same transaction costs nothing).
 
     SQLite needs nothing: a transaction that writes holds the database's only write lock until it ends."""
+    if _held(session, org_id) is not None:
+        return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"audit:{org_id}"})
+        session.execute(_LOCK, {"key": f"audit:{org_id}"})
+    session.connection()  # the transaction has begun: it is the one that holds the lock
+    session.info.setdefault(_CHAINS, {})[org_id] = _HeldChain(session.get_transaction())
 
 
 def chain_head(session: Session, org_id: str) -> tuple[int, str] | None:
     """The last (seq, hash) of an organisation's chain, or None for an empty chain."""
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.org_id == org_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    chain = _held(session, org_id)
+    if chain is not None and chain.head_known:
+        return chain.head
+    row = session.execute(_HEAD, {"org_id": org_id}).first()
     return None if row is None else (int(row[0]), str(row[1]))
 
 
+def appended(session: Session, org_id: str, head: tuple[int, str]) -> None:
+    """Note the head this transaction just wrote to a chain whose lock it holds."""
+    chain = _held(session, org_id)
+    if chain is not None:
+        chain.head, chain.head_known = head, True
+
+
 def add_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert already-chained events (a core INSERT: no ORM identity kept for a row nobody will change)."""
-    if rows:
-        session.execute(insert(AuditEvent), list(rows))
+    """Insert already-chained events (in bulk, no ORM machinery: nobody will change them)."""
+    insert_rows(session, table_of(AuditEvent), rows)
 
 
 def _filtered(query: Select[Any], where: EventFilter) -> Select[Any]:

@@ -132,3 +132,80 @@ def test_seat_is_weak_evidence() -> None:
     assert CFG.review_threshold <= other_seat < score_names("Iskra LLC Moscow", "Iskra LLC Moscow", ORG)
     # Persons keep every word: a surname can be a city.
     assert normalise_name("Anna Maria Paris", PERSON).tokens == ("ana", "maria", "paris")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("CHANG MYONGC-HIN", "CHANG MYONG-CHIN"),  # the same letters split elsewhere
+        ("Nikolai Patr ushev", "Nikolai Patrushev"),  # one token spelled by two
+        ("KIM SKO CHOL", "KIM SOK CHOL"),  # a swap of adjacent letters, even in a short token
+        ("ESTEVAO NA EMNA", "ESTEVAO NA MENA"),  # a swap of the first letters
+    ],
+)
+def test_spacing_and_typing_variants(a: str, b: str) -> None:
+    assert score_names(a, b, PERSON) >= CFG.report_threshold
+
+
+def test_swapped_nasab_is_another_person() -> None:
+    assert score_names("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", PERSON) <= CFG.single_part_cap
+    assert score_names("Salman bin Muhammad", "SALMAN BIN MUHAMMAD", PERSON) == 1.0
+
+
+def test_conflicting_initials_are_a_conflict() -> None:
+    assert score_names("Frost, William G.", "William W Frost", PERSON) < CFG.review_threshold
+    assert score_names("Hans O Friedrich", "Hans Joachim Friedrich", PERSON) < CFG.review_threshold
+    # An initial that fits is no conflict, even with a patronymic the query leaves out.
+    assert score_names("Putin, V.", "Vladimir Vladimirovich Putin", PERSON) >= CFG.report_threshold
+
+
+def test_particles_and_initials_alone_never_match() -> None:
+    assert score_names("Abu al Mansur", "Abu al Hassan", PERSON) == 0.0
+    assert score_names("J. K.", "J. K.", PERSON) == 0.0
+    assert score_names("AT&T Inc.", "AT and T Inc.", ORG) == 1.0  # "at" is the name here, not a legal form
+
+
+@pytest.mark.parametrize(
+    ("name", "countries", "rest"),
+    [
+        ("Deutsche Bank (Schweiz) AG", {"shveiz"}, "Deutsche Bank"),
+        ("Faberlic Europe Sp. z o.o.", {"europe"}, "Faberlic"),
+        ("Aero Engine Corporation of China", {"china"}, "Aero Engine"),
+        ("Bank of China", set(), "Bank of China"),  # the country is the name here
+        ("China Telecom Corporation Limited", set(), "China Telecom"),
+    ],
+)
+def test_country_qualifiers_are_set_aside(name: str, countries: set[str], rest: str) -> None:
+    norm = normalise_name(name, ORG)
+    assert set(norm.countries) == countries
+    assert norm.tokens == normalise_name(rest, ORG).tokens
+
+
+def test_country_qualifiers_weigh_as_evidence() -> None:
+    assert score_names("Deutsche Bank AG", "Deutsche Bank (Schweiz) AG", ORG) >= CFG.review_threshold
+    assert score_names("Central Bank of Iran", "Central Bank of Syria", ORG) < CFG.review_threshold
+
+
+@pytest.mark.parametrize(
+    ("name", "classes"),
+    [
+        ("Siemens Aktiengeselschaft", {"JSC"}),  # misspelt
+        ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", {"CORP", "JSC"}),  # cut off at the end
+        ("Societatea cu Răspundere Limitată PRO TRAFFIC", {"LLC"}),
+    ],
+)
+def test_misspelt_and_cut_legal_forms(name: str, classes: set[str]) -> None:
+    assert set(normalise_name(name, ORG).legal_forms) == classes
+
+
+def test_a_stripped_word_keeps_its_spelling() -> None:
+    # "stocks" is close to the alias word "stock" but is not part of a legal form here.
+    assert skeleton("stocks") in normalise_name("Global Stocks Trading", ORG).tokens
+
+
+@pytest.mark.parametrize(
+    ("hangul", "latin"),
+    [("김정은", "Kim Jong Un"), ("최룡해", "Choe Ryong Hae"), ("박정천", "Pak Jong Chon"), ("리명수", "Ri Myong Su")],
+)
+def test_hangul_syllables_are_name_parts(hangul: str, latin: str) -> None:
+    assert normalise_name(hangul, PERSON).tokens == normalise_name(latin, PERSON).tokens

@@ -1,0 +1,126 @@
+"""Secondary attributes of a match: country, date of birth, identifiers, entity type — each a signed contribution
+to the score with the raw values that produced it, applied only when both sides have the attribute."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.core.match_config import MatchConfig
+from service.core.model import EntityType, ListEntry, NameKind
+
+if TYPE_CHECKING:
+    from service.core.matcher import Query
+
+_ID_CHARS = re.compile(r"[^0-9a-z]")
+# Kinds of identifier that are numbers of the same register, so a match between different labels still counts.
+_ID_KIND_GROUPS = {"tax": "tax", "registration": "registration", "national_id": "national_id", "passport": "passport"}
+# Identifier kinds that describe contact points, not identity: they neither block nor contradict.
+ID_IGNORED = frozenset({"email", "website", "phone"})
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One signed contribution to a match score and the raw values that produced it."""
+
+    contribution: float
+    query: Any
+    listed: Any
+    detail: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = {"contribution": round(self.contribution, 4), "query": self.query, "listed": self.listed}
+        if self.detail is not None:
+            data["detail"] = self.detail
+        return data
+
+
+def normalise_identifier(number: str) -> str:
+    """Identifier number reduced to lowercase letters and digits ("IMO 9.123.456" → "imo9123456" → "9123456")."""
+    text = _ID_CHARS.sub("", number.casefold())
+    return text.removeprefix("imo") if text.startswith("imo") and text[3:].isdigit() else text
+
+
+def kind_factor(kind: NameKind, cfg: MatchConfig) -> float:
+    if kind is NameKind.WEAK_ALIAS:
+        return cfg.weak_alias_factor
+    if kind is NameKind.FORMER:
+        return cfg.former_name_factor
+    return 1.0
+
+
+def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
+    """Country agreement raises, disagreement lowers; absent on either side says nothing."""
+    if not query.country:
+        return None
+    listed = sorted({c for c in (*entry.nationalities, *entry.countries) if len(c) == 2})
+    listed += sorted({a.country for a in entry.addresses if a.country} - set(listed))
+    if not listed:
+        return None
+    agree = query.country.upper() in {c.upper() for c in listed}
+    return "country", Feature(cfg.country_agree if agree else cfg.country_disagree, query.country, listed)
+
+
+def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
+    """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower."""
+    dob = query.date_of_birth
+    if dob is None or not entry.dates_of_birth:
+        return None
+    listed = [d.iso() for d in entry.dates_of_birth]
+    best = cfg.dob_disagree
+    for cand in entry.dates_of_birth:
+        lo, hi = cand.year, cand.year_to or cand.year
+        if cand.circa:
+            lo, hi = lo - cfg.dob_year_tolerance, hi + cfg.dob_year_tolerance
+        if (
+            dob.month is not None
+            and dob.day is not None
+            and (cand.year, cand.month, cand.day) == (dob.year, dob.month, dob.day)
+        ):
+            best = max(best, cfg.dob_exact)
+        elif lo <= dob.year <= hi:
+            if cand.month is not None and dob.month is not None and cand.month != dob.month:
+                best = max(best, 0.0)  # same year, different month: neither for nor against
+            else:
+                best = max(best, cfg.dob_year)
+        elif lo - cfg.dob_year_tolerance <= dob.year <= hi + cfg.dob_year_tolerance:
+            best = max(best, 0.0)  # within tolerance: typos and circa dates, no evidence either way
+    return "date_of_birth", Feature(best, dob.iso(), listed)
+
+
+def identifier_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
+    """An equal identifier number is decisive; a different number of the same kind lowers a little."""
+    mine = [i for i in query.identifiers if i.type not in ID_IGNORED]
+    theirs = [i for i in entry.identifiers if i.type not in ID_IGNORED]
+    if not mine or not theirs:
+        return None
+    listed_numbers = {normalise_identifier(i.number): i for i in theirs}
+    for ident in mine:
+        number = normalise_identifier(ident.number)
+        if len(number) >= 4 and number in listed_numbers:
+            hit = listed_numbers[number]
+            return "identifier", Feature(
+                cfg.identifier_match, f"{ident.type}:{ident.number}", f"{hit.type}:{hit.number}"
+            )
+    my_kinds = {_ID_KIND_GROUPS.get(i.type, i.type) for i in mine}
+    their_kinds = {_ID_KIND_GROUPS.get(i.type, i.type) for i in theirs}
+    if my_kinds & their_kinds - {"other"}:
+        return "identifier", Feature(
+            cfg.identifier_disagree,
+            [f"{i.type}:{i.number}" for i in mine],
+            [f"{i.type}:{i.number}" for i in theirs],
+        )
+    return None
+
+
+def type_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
+    """A person never matches an organisation/vessel and vice versa; unknown types say nothing."""
+    if query.entity_type in (None, EntityType.UNKNOWN) or entry.entity_type is EntityType.UNKNOWN:
+        return None
+    mine = query.entity_type is EntityType.PERSON
+    theirs = entry.entity_type is EntityType.PERSON
+    if mine == theirs:
+        return None
+    return "entity_type", Feature(cfg.type_disagree, query.entity_type.value, entry.entity_type.value)

@@ -1,0 +1,145 @@
+"""Every pair of vocabulary tokens the scorer relates, computed once per index.
+
+`word_similarity` (service.core.names) relates two different word tokens when a single adjacent swap turns one into
+the other, or when their Indel ratio reaches the cutoff and the length rules allow it: both at least
+`fuzzy_min_length` long, and, below `fuzzy_first_letter_length`, the same first letter. The graph holds, for every
+word token of the listed names, all its related tokens with the credited similarity (CSR arrays), so a query token
+that is in the vocabulary costs one lookup. A token the lists do not contain is related the same way at query time.
+
+Where to look, so nothing is missed and little is scanned: an Indel ratio of at least c needs the shorter token at
+least c / (2 - c) times the longer one, so each token is compared only with tokens in that length window; pairs whose
+shorter token is below `fuzzy_first_letter_length` are looked up among tokens with the same first letter only; swaps
+are enumerated. Every survivor of the vectorised LCS test is decided by `word_similarity` itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+from service.core.match_config import MatchConfig
+from service.core.names import WORD_KINDS, credit, credit_swap, token_kind
+from service.core.token_index import TokenIndex
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+EMPTY_IDS: IntArray = np.zeros(0, dtype=np.int32)
+EMPTY_SIMS: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+class TokenGraph:
+    """The vocabulary (token ↔ id) and its related word pairs under one token configuration."""
+
+    def __init__(self, tokens: Iterable[str], config: MatchConfig) -> None:
+        self.tokens: list[str] = sorted(set(tokens))
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
+        self.key = config.token_key
+        self._config = config
+        words = [t for t in self.tokens if token_kind(t) in WORD_KINDS]
+        self._words = frozenset(words)
+        fuzzy = [t for t in words if len(t) >= config.fuzzy_min_length]
+        # Any first letter once both tokens reach `fuzzy_first_letter_length`; below it, the same first letter.
+        self._long = TokenIndex(t for t in fuzzy if len(t) >= config.fuzzy_first_letter_length)
+        by_letter: dict[str, list[str]] = {}
+        for t in fuzzy:
+            by_letter.setdefault(t[0], []).append(t)
+        self._by_letter = {letter: TokenIndex(group) for letter, group in by_letter.items()}
+        edges: dict[int, dict[int, float]] = {}
+        for x in words:
+            ix = self.ids[x]
+            for y, sim in self._related(x, larger_only=True):
+                iy = self.ids[y]
+                edges.setdefault(ix, {})[iy] = sim
+                edges.setdefault(iy, {})[ix] = sim
+        self.indptr = np.zeros(len(self.tokens) + 1, dtype=np.int64)
+        counts = np.zeros(len(self.tokens), dtype=np.int64)
+        for ix, near in edges.items():
+            counts[ix] = len(near)
+        np.cumsum(counts, out=self.indptr[1:])
+        self.indices = np.zeros(int(self.indptr[-1]), dtype=np.int32)
+        self.sims = np.zeros(int(self.indptr[-1]), dtype=np.float64)
+        for ix, near in edges.items():
+            start = int(self.indptr[ix])
+            ordered = sorted(near)
+            self.indices[start : start + len(ordered)] = ordered
+            self.sims[start : start + len(ordered)] = [near[i] for i in ordered]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def edge_count(self) -> int:
+        """Related pairs, each counted from both ends."""
+        return len(self.indices)
+
+    def related_ids(self, token: str) -> tuple[IntArray, FloatArray]:
+        """Vocabulary ids related to a word token (itself excluded) and the credited similarities."""
+        i = self.ids.get(token)
+        if i is not None:
+            start, end = int(self.indptr[i]), int(self.indptr[i + 1])
+            return self.indices[start:end], self.sims[start:end]
+        if token_kind(token) not in WORD_KINDS:
+            return EMPTY_IDS, EMPTY_SIMS
+        found = sorted((self.ids[y], sim) for y, sim in self._related(token, larger_only=False))
+        if not found:
+            return EMPTY_IDS, EMPTY_SIMS
+        return (
+            np.array([i for i, _ in found], dtype=np.int32),
+            np.array([s for _, s in found], dtype=np.float64),
+        )
+
+    def related(self, token: str) -> dict[str, float]:
+        """Every vocabulary token `word_similarity` relates to a word token, with the credited similarity."""
+        ids, sims = self.related_ids(token)
+        tokens = self.tokens
+        return {tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
+
+    def _related(self, x: str, larger_only: bool) -> Iterator[tuple[str, float]]:
+        """Related vocabulary tokens of `x`; with `larger_only`, only those after `x` in (length, token) order (the
+        build visits every pair once from its smaller end)."""
+        cfg = self._config
+        seen: set[str] = set()
+        for y in self._swaps(x):
+            if not larger_only or (len(y), y) > (len(x), x):
+                seen.add(y)
+                yield y, credit_swap(len(x), cfg)
+        m = len(x)
+        if m < cfg.fuzzy_min_length:
+            return
+        c = cfg.token_cutoff
+        shortest = max(cfg.fuzzy_min_length, math.ceil(c * m / (2.0 - c) - 1e-9))
+        longest = math.floor((2.0 - c) * m / c + 1e-9)
+        if larger_only:
+            shortest = max(shortest, m)
+        first_letter = cfg.fuzzy_first_letter_length
+        pools: list[tuple[TokenIndex, int, int]] = []
+        same_letter = self._by_letter.get(x[0])
+        if same_letter is not None:
+            # Pairs whose shorter token is below `fuzzy_first_letter_length` (first letters must agree).
+            top = longest if m < first_letter else first_letter - 1
+            if shortest <= top:
+                pools.append((same_letter, shortest, top))
+        if m >= first_letter:
+            pools.append((self._long, max(shortest, first_letter), longest))
+        for pool, lo, hi in pools:
+            begin, end = pool.span(lo, hi)
+            for y, raw in pool.similar(x, c, begin, end):
+                if y in seen or y == x or (larger_only and (len(y), y) <= (len(x), x)):
+                    continue
+                seen.add(y)
+                # The length window and the pools already apply word_similarity's length rules; a swap found
+                # here was yielded above.
+                yield y, credit(raw, cfg)
+
+    def _swaps(self, x: str) -> Iterator[str]:
+        """Vocabulary word tokens that are `x` with two adjacent letters swapped."""
+        if len(x) < self._config.transposition_min_length:
+            return
+        for i in range(len(x) - 1):
+            if x[i] != x[i + 1]:
+                y = x[:i] + x[i + 1] + x[i] + x[i + 2 :]
+                if y in self._words:
+                    yield y

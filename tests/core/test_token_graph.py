@@ -1,0 +1,60 @@
+"""The token graph relates exactly the pairs `word_similarity` relates, with the same credited similarity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.core.match_config import MatchConfig
+from service.core.names import WORD_KINDS, token_kind, word_similarity
+from service.core.token_graph import TokenGraph
+
+# Few letters, so random tokens are often related: swaps, one-letter typos, shared first letters.
+TOKEN = st.text(alphabet="abeiklmnorst", min_size=1, max_size=14)
+CONFIGS = [MatchConfig(), MatchConfig(token_cutoff=0.8, fuzzy_min_length=3, fuzzy_first_letter_length=6)]
+
+
+def brute_force(vocabulary: set[str], token: str, config: MatchConfig) -> dict[str, float]:
+    return {
+        other: sim
+        for other in vocabulary
+        if other != token
+        and token_kind(other) in WORD_KINDS
+        and token_kind(token) in WORD_KINDS
+        and (sim := word_similarity(token, other, config)) > 0.0
+    }
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sets(TOKEN, min_size=1, max_size=80), st.sampled_from(CONFIGS))
+def test_every_vocabulary_token_equals_brute_force(vocabulary: set[str], config: MatchConfig) -> None:
+    graph = TokenGraph(vocabulary, config)
+    for token in vocabulary:
+        assert graph.related(token) == brute_force(vocabulary, token, config), token
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sets(TOKEN, min_size=1, max_size=80), TOKEN, st.sampled_from(CONFIGS))
+def test_a_token_the_lists_do_not_hold_equals_brute_force(
+    vocabulary: set[str], token: str, config: MatchConfig
+) -> None:
+    graph = TokenGraph(vocabulary - {token}, config)
+    assert graph.related(token) == brute_force(vocabulary - {token}, token, config)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "related"),
+    [
+        ("sok", "sko", True),  # a swap, even below the fuzzy length
+        ("mena", "emna", True),  # a swap of the first letters
+        ("ming", "bing", False),  # short tokens: the first letter carries the name
+        ("li", "lei", False),  # too short for fuzzy matching
+        ("mohamed", "muhamad", True),
+        ("bank", "bonk", True),
+    ],
+)
+def test_golden_relations(x: str, y: str, related: bool) -> None:
+    graph = TokenGraph({x, y, "other"}, MatchConfig())
+    assert (y in graph.related(x)) is related
+    assert (x in graph.related(y)) is related
