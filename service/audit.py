@@ -185,23 +185,15 @@ def prepare_event(
     payload: dict[str, Any] | JSONText,
 ) -> PreparedEvent:
     """Render an event for `append_prepared` (a payload given as `JSONText` must come from `render_payload`)."""
-    return _prepare(org_id, occurred_at, _iso(occurred_at), actor, action, object_type, object_id, payload)
+    return _prepare(org_id, occurred_at, _iso(occurred_at), actor, EventSpec(action, object_type, object_id, payload))
 
 
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _prepare(
-    org_id: str,
-    occurred_at: datetime,
-    occurred_iso: str,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str,
-    payload: dict[str, Any] | JSONText,
-) -> PreparedEvent:
+def _prepare(org_id: str, occurred_at: datetime, occurred_iso: str, actor: Actor, event: EventSpec) -> PreparedEvent:
+    action, object_type, object_id, payload = event.action, event.object_type, event.object_id, event.payload
     payload_json = payload if isinstance(payload, JSONText) else render_payload(payload)
     row: dict[str, Any] = {
         "org_id": org_id,
@@ -263,10 +255,7 @@ def prepare_events(
     """Render several events of one organisation for `append_prepared`."""
     occurred_at = now or datetime.now(UTC)
     occurred_iso = _iso(occurred_at)
-    return [
-        _prepare(org_id, occurred_at, occurred_iso, actor, e.action, e.object_type, e.object_id, e.payload)
-        for e in events
-    ]
+    return [_prepare(org_id, occurred_at, occurred_iso, actor, e) for e in events]
 
 
 def append_prepared(session: Session, events: Sequence[PreparedEvent]) -> None:

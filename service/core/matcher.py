@@ -345,18 +345,19 @@ class MatcherIndex:
             ids, sims = graph.related_ids(token)
         else:
             ids, sims = self._brute_related(token, cfg)
-        similar = {graph.tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
-        weight: float | None = None
-        if own_id < 0:
-            # A token the lists do not contain is most likely a misspelling of its closest listed token: it weighs
-            # as much as that one (the heaviest among the closest), or fully when it has no listed relative.
-            best = max(sims.tolist(), default=0.0)
-            weight = max((self._weights.get(t, 1.0) for t, s in similar.items() if s == best), default=1.0)
+        similar = graph.named(ids, sims)
+        weight = self._misspelling_weight(similar) if own_id < 0 else None
         found = _Token(own_id, ids, sims, similar, weight)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
         self._tokens[key] = found
         return found
+
+    def _misspelling_weight(self, similar: Mapping[str, float]) -> float:
+        """The weight of a token the lists do not contain: most likely a misspelling of its closest listed token, it
+        weighs as much as that one (the heaviest among the closest), or fully when it has no listed relative."""
+        best = max(similar.values(), default=0.0)
+        return max((self._weights.get(t, 1.0) for t, s in similar.items() if s == best), default=1.0)
 
     def _brute_related(self, token: str, cfg: MatchConfig) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Related vocabulary by `word_similarity` over every token (other token settings; the exhaustive
@@ -486,8 +487,7 @@ class MatcherIndex:
                     splits = self._joined_split[a:b].tolist()
                     names = self._joined_name[a:b].tolist()
                     found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
-        if len(norm.tokens) > 1 or norm.concat in self._concat:
-            found.update(self._concat.get(norm.concat, ()))
+        found.update(self._concat.get(norm.concat, ()))
         return found
 
     # --- search -----------------------------------------------------------------------------------------------
@@ -534,14 +534,10 @@ class MatcherIndex:
         similar: dict[str, dict[str, float]] = {}
         extra: dict[str, float] = {}
         for token, kind in zip(norm.tokens, norm.kinds, strict=True):
-            related: dict[str, float] = {}
-            if kind in WORD_KINDS:
-                ids, sims = self._brute_related(token, cfg)
-                related = {self._graph.tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
+            related = self._graph.named(*self._brute_related(token, cfg)) if kind in WORD_KINDS else {}
             similar[token] = related
             if token not in self._graph.ids:
-                best = max(related.values(), default=0.0)
-                extra[token] = max((self._weights.get(t, 1.0) for t, s in related.items() if s == best), default=1.0)
+                extra[token] = self._misspelling_weight(related)
         weights = _QueryWeights(self._weights, extra)
         names = range(len(self._names)) if norm.has_words else range(0)
         return self._score(query, norm, cfg, names, self._identifier_entries(query), eligible, weights, similar)

@@ -375,19 +375,8 @@ def compare_names(
         return NameComparison(0.0, 0.0, pairs, 0, cap="no_name_part")
     # Leftover parts on both sides are a conflict (a different surname, "O." against "Joachim"), weighed up;
     # leftovers on one side only are omissions (persons: middle names and patronymics lists add), weighed down.
-    words_a = initials_a = words_b = initials_b = 0.0
-    for i, used in enumerate(used_a):
-        if not used:
-            if a_kinds[i] == INITIAL:
-                initials_a += 1.0
-            else:
-                words_a += mass_a[i]
-    for j, used in enumerate(used_b):
-        if not used:
-            if b_kinds[j] == INITIAL:
-                initials_b += 1.0
-            else:
-                words_b += mass_b[j]
+    words_a, initials_a = _leftovers(used_a, a_kinds, mass_a)
+    words_b, initials_b = _leftovers(used_b, b_kinds, mass_b)
     conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
     if conflict:
         factor = config.conflict_weight
@@ -437,6 +426,18 @@ def compare_names(
         places=(a.places, b.places),
         countries=(a.countries, b.countries),
     )
+
+
+def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[float]) -> tuple[float, float]:
+    """The mass of a name's unmatched words and the number of its unmatched initials."""
+    words = initials = 0.0
+    for i, taken in enumerate(used):
+        if not taken:
+            if kinds[i] == INITIAL:
+                initials += 1.0
+            else:
+                words += masses[i]
+    return words, initials
 
 
 def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:

@@ -51,6 +51,11 @@ _SEAT_FORMS = frozenset({"doo", "dooel", "ood", "eood"})
 _PARTICLES = frozenset({"of", "de", "del", "da", "do", "di", "du", "al", "el", "la", "le", "the"})
 
 
+def _is_content(tokens: Sequence[str], i: int) -> bool:
+    """A word that carries the name: not a letter, a particle or part of a legal form."""
+    return len(tokens[i]) > 1 and tokens[i] not in _PARTICLES and legal_form_at(tokens, i) is None
+
+
 def split_seat(tokens: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
     """Split ASCII name tokens into (name tokens, legal-form classes of the seat, seat place skeletons).
 
@@ -70,9 +75,7 @@ def split_seat(tokens: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
         if seat and len(seat) <= _MAX_SEAT_TOKENS and (seat_form or skeleton(seat[0]) in PLACES):
             return rest[:i], [generic], [skeleton(t) for t in seat]
     if len(rest) >= 3 and skeleton(rest[-1]) in PLACES:
-        content = [
-            t for i, t in enumerate(rest[:-1]) if len(t) > 1 and t not in _PARTICLES and legal_form_at(rest, i) is None
-        ]
+        content = [i for i in range(len(rest) - 1) if _is_content(rest, i)]
         if len(content) >= 2:
             return rest[:-1], [], [skeleton(rest[-1])]
     return rest, [], []
@@ -150,17 +153,11 @@ def split_countries(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
             phrase = tuple(words[k] for k in keep[i : i + size])
             if phrase not in COUNTRY_PHRASES:
                 continue
-            rest = keep[:i] + keep[i + size :]
-            if i > 0 and tokens[keep[i - 1]] in _PARTICLES:
-                rest = keep[: i - 1] + keep[i + size :]
-            content = [
-                k
-                for k in rest
-                if len(tokens[k]) > 1 and tokens[k] not in _PARTICLES and legal_form_at(tokens, k) is None
-            ]
-            if len(content) >= (1 if phrase in REGION_PHRASES else 2):
+            start = i - 1 if i > 0 and tokens[keep[i - 1]] in _PARTICLES else i  # "of China" goes together
+            rest = keep[:start] + keep[i + size :]
+            if sum(_is_content(tokens, k) for k in rest) >= (1 if phrase in REGION_PHRASES else 2):
                 found.append(" ".join(phrase))
-                i = i - 1 if i > 0 and tokens[keep[i - 1]] in _PARTICLES else i
+                i = start
                 keep = rest
                 break
         else:

@@ -93,7 +93,10 @@ class TokenGraph:
 
     def related(self, token: str) -> dict[str, float]:
         """Every vocabulary token `word_similarity` relates to a word token, with the credited similarity."""
-        ids, sims = self.related_ids(token)
+        return self.named(*self.related_ids(token))
+
+    def named(self, ids: IntArray, sims: FloatArray) -> dict[str, float]:
+        """Vocabulary ids with their similarities as token → similarity (what the scorer looks up)."""
         tokens = self.tokens
         return {tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
 
