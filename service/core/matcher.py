@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from service.core import _kernels
 from service.core.features import (
     ID_IGNORED,
     Feature,
@@ -40,9 +41,8 @@ from service.core.features import (
 from service.core.linked import link_twins, with_attributes_of
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
-from service.core.name_bound import NameArrays, QueryTokens, TokenHits
+from service.core.name_bound import NameArrays, QueryTokens
 from service.core.names import (
-    INITIAL,
     NUMBER,
     STRONG,
     WORD_KINDS,
@@ -65,7 +65,6 @@ __all__ = ["Feature", "Match", "MatchConfig", "MatcherIndex", "Query", "normalis
 EntryFilter = Callable[[ListEntry], bool]
 IntArray = npt.NDArray[np.int64]
 _NO_NAMES: IntArray = np.zeros(0, dtype=np.int64)
-_NO_FLOATS: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
 
 # Token weights: a token in at most this many listed names weighs 1; more frequent ones weigh log(N/df)/log(N/this),
 # never less than the floor ("al", "mohamed", "trading", "institute" count for a quarter to a half).
@@ -73,9 +72,8 @@ _IDF_FULL_FREQUENCY = 20
 _IDF_FLOOR = 0.25
 # Per-token lookups (related tokens, posting unions) kept for the most recent query tokens: first names repeat.
 _TOKEN_CACHE = 50_000
-# Up to this many candidates are scored without (further) bounds: scoring a few names costs less than a bound's fixed
-# numpy overhead.
-_SCORE_DIRECTLY = 6
+# Low bits of a joined key in the bitmap that answers most spacing-variant probes (2 MB: ~5% false positives).
+_JOIN_FILTER_MASK = (1 << 24) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,15 +136,14 @@ class Match:
 
 @dataclass(slots=True)
 class _Token:
-    """What a query token brings: its related vocabulary (ids for the bound, strings for the scorer), its weight,
-    and the names holding any related token (filled on first use as a blocking key)."""
+    """What a query token brings: its related vocabulary (ids for the blocking and the bound, strings for the
+    scorer) and its weight."""
 
     own_id: int
     ids: npt.NDArray[np.int32]
     sims: npt.NDArray[np.float64]
     similar: dict[str, float]
     weight: float | None  # None: the vocabulary weight applies
-    hits: TokenHits | None = None
 
 
 class _QueryWeights(Mapping[str, float]):
@@ -207,9 +204,12 @@ class MatcherIndex:
         self._joined_key = np.zeros(0, dtype=np.int64)
         self._joined_split = np.zeros(0, dtype=np.int64)
         self._joined_name = np.zeros(0, dtype=np.int64)
+        self._joined_filter = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)  # bitmap of the keys' low bits
+        self._joined_one_split = np.zeros(0, dtype=np.bool_)
         self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
         self._single_ok_org = np.zeros(0, dtype=np.bool_)
+        self._scratch = np.zeros(1, dtype=np.int32)  # the compiled posting union's marks (3 per name)
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float]], _Token] = {}
 
     @classmethod
@@ -295,6 +295,15 @@ class MatcherIndex:
         self._joined_key = keys[order]
         self._joined_split = np.frombuffer(joined_split, dtype=np.int64)[order]
         self._joined_name = np.frombuffer(joined_name, dtype=np.int64)[order]
+        # Per entry: every entry of its key has the same split. A query's two tokens joined usually meet only
+        # listed names that hold the same two tokens (their own split, not a spacing variant): skipped at once.
+        starts = np.flatnonzero(np.r_[True, self._joined_key[1:] != self._joined_key[:-1]])
+        lowest = np.minimum.reduceat(self._joined_split, starts) if len(starts) else self._joined_split
+        highest = np.maximum.reduceat(self._joined_split, starts) if len(starts) else self._joined_split
+        self._joined_one_split = np.repeat(lowest == highest, np.diff(np.r_[starts, len(self._joined_key)]))
+        low = self._joined_key & _JOIN_FILTER_MASK
+        self._joined_filter = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)
+        np.bitwise_or.at(self._joined_filter, low >> 3, (np.int64(1) << (low & 7)).astype(np.uint8))
         person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
         self._arrays = NameArrays.build(self._names, person, ids, self._weights)
         self._masses = [
@@ -304,6 +313,7 @@ class MatcherIndex:
         # One-hit names that the one-name-part rule cannot cap for an organisation query (see `_candidates`).
         arrays = self._arrays
         self._single_ok_org = (~arrays.person & (arrays.strong_count <= 1)) | arrays.has_initials
+        self._scratch = np.zeros(3 * len(self._names) + 1, dtype=np.int32)
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -369,42 +379,11 @@ class MatcherIndex:
         ]
         return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
 
-    def _hits_of(self, info: _Token) -> TokenHits:
-        """The names holding the token itself or a related token, with what the token can bring to each."""
-        if info.hits is None:
-            ids = info.ids.astype(np.int64)
-            sims = info.sims
-            if info.own_id >= 0:
-                ids = np.concatenate([np.array([info.own_id], dtype=np.int64), ids])
-                sims = np.concatenate([np.ones(1), sims])
-            starts = self._postings_start[ids]
-            lengths = self._postings_start[ids + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                info.hits = TokenHits(_NO_NAMES, _NO_FLOATS, _NO_FLOATS, _NO_FLOATS)
-                return info.hits
-            # Every posting of every related token in one gather (CSR slices laid end to end).
-            offsets = np.cumsum(lengths) - lengths
-            at = np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
-            names = self._postings[at].astype(np.int64)
-            sim = np.repeat(sims, lengths)
-            mass = np.repeat(self._vocab_mass[ids], lengths) * self._postings_count[at]
-            order = np.argsort(names, kind="stable")
-            names, sim, mass = names[order], sim[order], mass[order]
-            first = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
-            info.hits = TokenHits(
-                names[first],
-                np.maximum.reduceat(sim, first),
-                np.add.reduceat(sim * mass, first),
-                np.add.reduceat(mass, first),
-            )
-        return info.hits
-
     def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
         infos = [self._token(t, k, cfg) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
-        masses = np.array([token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)])
+        masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         query = QueryTokens(norm, masses, [i.own_id for i in infos], [(i.ids, i.sims) for i in infos])
         return query, infos, weights
 
@@ -420,27 +399,21 @@ class MatcherIndex:
         repetitions: "Li Li")."""
         core = [i for i, k in enumerate(norm.kinds) if k in (STRONG, NUMBER)]
         keys = core or [i for i, k in enumerate(norm.kinds) if k in WORD_KINDS]
-        arrays: list[IntArray] = []
-        repeats: list[int] = []
-        seen: dict[str, int] = {}
+        repeats: dict[str, int] = {}
         for i in keys:
-            token = norm.tokens[i]
-            if token in seen:
-                repeats[seen[token]] += 1
-                continue
-            seen[token] = len(arrays)
-            arrays.append(self._hits_of(infos[i]).names)
-            repeats.append(1)
+            repeats[norm.tokens[i]] = repeats.get(norm.tokens[i], 0) + 1
+        info_of = {norm.tokens[i]: infos[i] for i in keys}
         spacing = self._spacing_variants(norm)
-        if not arrays:
+        if not repeats:
             return _NO_NAMES, spacing
-        if len(arrays) == 1:
-            names = arrays[0]
-            count = np.full(len(names), float(repeats[0]))
-        else:
-            names, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
-            weights = np.repeat(np.array(repeats, dtype=np.float64), [len(a) for a in arrays])
-            count = np.bincount(inverse, weights=weights, minlength=len(names))
+        found, counted = _kernels.union(
+            self._postings_start,
+            self._postings,
+            [(info_of[t].own_id, info_of[t].ids, float(r)) for t, r in repeats.items()],
+            self._scratch,
+        )
+        names = np.frombuffer(found, dtype=np.int64)
+        count = np.frombuffer(counted, dtype=np.float64)
         return names[(count >= 2) | self._single_ok(names, norm, person_query)], spacing
 
     def _single_ok(self, names: IntArray, norm: NormName, person_query: bool) -> npt.NDArray[np.bool_]:
@@ -466,27 +439,36 @@ class MatcherIndex:
         start = self._postings_start
         # Probes of the joined pairs: a query word spelled by two listed tokens (any split), two query tokens
         # spelling the same letters as two listed ones split elsewhere (not the query's own split).
-        probes: list[tuple[int, frozenset[int]]] = [
-            (hash(t), frozenset()) for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in WORD_KINDS
-        ]
-        for key, pairs in norm.joins.items():
+        texts = [t for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in WORD_KINDS]
+        words = len(texts)
+        for key in norm.joins:
             i = ids.get(key)
             if i is not None:
                 found.update(self._postings[start[i] : start[i + 1]].tolist())  # one listed token spelling two
-            probes.append((hash(key), frozenset(hash(_pair_tokens(norm, pair)) for pair in pairs)))
-        if probes and len(self._joined_key):
-            keys = np.array([k for k, _ in probes], dtype=np.int64)
-            lo = np.searchsorted(self._joined_key, keys, side="left").tolist()
-            hi = np.searchsorted(self._joined_key, keys, side="right").tolist()
-            for (_, own), a, b in zip(probes, lo, hi, strict=True):
-                if a == b:
+            texts.append(key)
+        if not texts or not len(self._joined_key):
+            return found
+        keys = np.array([hash(t) for t in texts], dtype=np.int64)
+        # Most probes miss: a bitmap of the listed keys' low bits answers those with one memory access each, where
+        # a binary search over the ~800,000 keys costs about twenty.
+        low = keys & _JOIN_FILTER_MASK
+        maybe = np.flatnonzero(self._joined_filter[low >> 3] & (np.int64(1) << (low & 7)))
+        for p in maybe.tolist():
+            probe = int(keys[p])
+            a = int(np.searchsorted(self._joined_key, probe, side="left"))
+            if a == len(self._joined_key) or self._joined_key[a] != probe:
+                continue
+            if p >= words:
+                own = {hash(_pair_tokens(norm, pair)) for pair in norm.joins[texts[p]]}
+                if self._joined_one_split[a] and int(self._joined_split[a]) in own:
                     continue
-                if not own:
-                    found.update(self._joined_name[a:b].tolist())
-                else:
-                    splits = self._joined_split[a:b].tolist()
-                    names = self._joined_name[a:b].tolist()
-                    found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
+            b = int(np.searchsorted(self._joined_key, probe, side="right"))
+            if p < words:
+                found.update(self._joined_name[a:b].tolist())
+            else:
+                splits = self._joined_split[a:b].tolist()
+                names = self._joined_name[a:b].tolist()
+                found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
         found.update(self._concat.get(norm.concat, ()))
         return found
 
@@ -504,12 +486,7 @@ class MatcherIndex:
         person_query = query.entity_type is EntityType.PERSON
         tokens, infos, weights = self._query_tokens(norm, cfg)
         hits, spacing = self._candidates(norm, infos, person_query)
-        if len(hits) > _SCORE_DIRECTLY:
-            summaries = [None if k == INITIAL else self._hits_of(i) for k, i in zip(norm.kinds, infos, strict=True)]
-            hits = hits[self._arrays.may_reach_coarse(tokens, summaries, hits, person_query, cfg)]
-        if len(hits) > _SCORE_DIRECTLY:
-            hits = hits[self._arrays.may_reach(tokens, hits, person_query, cfg)]
-        keep = hits.tolist()
+        keep = hits[self._arrays.may_reach(tokens, hits, person_query, cfg)].tolist()
         names = sorted(spacing.union(keep))
         similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
         return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar)

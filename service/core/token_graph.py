@@ -47,6 +47,11 @@ class TokenGraph:
         for t in fuzzy:
             by_letter.setdefault(t[0], []).append(t)
         self._by_letter = {letter: TokenIndex(group) for letter, group in by_letter.items()}
+        # Each pool's tokens as vocabulary ids (a query token the lists lack is related through these).
+        self._pool_ids = {
+            id(pool): np.array([self.ids[t] for t in pool.tokens], dtype=np.int32)
+            for pool in (self._long, *self._by_letter.values())
+        }
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
@@ -83,13 +88,26 @@ class TokenGraph:
             return self.indices[start:end], self.sims[start:end]
         if token_kind(token) not in WORD_KINDS:
             return EMPTY_IDS, EMPTY_SIMS
-        found = sorted((self.ids[y], sim) for y, sim in self._related(token, larger_only=False))
-        if not found:
+        return self._unlisted_related(token)
+
+    def _unlisted_related(self, x: str) -> tuple[IntArray, FloatArray]:
+        """`related_ids` of a token the vocabulary lacks, with array operations where `_related` loops per token:
+        the same swaps, pools and credits (a swap wins over the same token found by its ratio)."""
+        cfg = self._config
+        ids: list[IntArray] = [np.array([self.ids[y] for y in self._swaps(x)], dtype=np.int32)]
+        sims: list[FloatArray] = [np.full(len(ids[0]), credit_swap(len(x), cfg))]
+        for pool, lo, hi in self._pools(x, larger_only=False):
+            at, raw = pool.scan(x, cfg.token_cutoff, *pool.span(lo, hi))
+            ids.append(self._pool_ids[id(pool)][at])
+            sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
+            for y, ratio in pool.similar_long(x, cfg.token_cutoff):
+                ids.append(np.array([self.ids[y]], dtype=np.int32))
+                sims.append(np.array([credit(ratio, cfg)]))
+        all_ids, all_sims = np.concatenate(ids), np.concatenate(sims)
+        if not len(all_ids):
             return EMPTY_IDS, EMPTY_SIMS
-        return (
-            np.array([i for i, _ in found], dtype=np.int32),
-            np.array([s for _, s in found], dtype=np.float64),
-        )
+        unique, first = np.unique(all_ids, return_index=True)  # sorted; the first occurrence (a swap) wins
+        return unique.astype(np.int32), all_sims[first]
 
     def related(self, token: str) -> dict[str, float]:
         """Every vocabulary token `word_similarity` relates to a word token, with the credited similarity."""
@@ -109,9 +127,22 @@ class TokenGraph:
             if not larger_only or (len(y), y) > (len(x), x):
                 seen.add(y)
                 yield y, credit_swap(len(x), cfg)
+        for pool, lo, hi in self._pools(x, larger_only):
+            begin, end = pool.span(lo, hi)
+            for y, raw in pool.similar(x, cfg.token_cutoff, begin, end):
+                if y in seen or y == x or (larger_only and (len(y), y) <= (len(x), x)):
+                    continue
+                seen.add(y)
+                # The length window and the pools already apply word_similarity's length rules; a swap found
+                # here was yielded above.
+                yield y, credit(raw, cfg)
+
+    def _pools(self, x: str, larger_only: bool) -> list[tuple[TokenIndex, int, int]]:
+        """Where `x`'s fuzzy relatives can be: (pool, shortest, longest) length windows."""
+        cfg = self._config
         m = len(x)
         if m < cfg.fuzzy_min_length:
-            return
+            return []
         c = cfg.token_cutoff
         shortest = max(cfg.fuzzy_min_length, math.ceil(c * m / (2.0 - c) - 1e-9))
         longest = math.floor((2.0 - c) * m / c + 1e-9)
@@ -127,15 +158,7 @@ class TokenGraph:
                 pools.append((same_letter, shortest, top))
         if m >= first_letter:
             pools.append((self._long, max(shortest, first_letter), longest))
-        for pool, lo, hi in pools:
-            begin, end = pool.span(lo, hi)
-            for y, raw in pool.similar(x, c, begin, end):
-                if y in seen or y == x or (larger_only and (len(y), y) <= (len(x), x)):
-                    continue
-                seen.add(y)
-                # The length window and the pools already apply word_similarity's length rules; a swap found
-                # here was yielded above.
-                yield y, credit(raw, cfg)
+        return pools
 
     def _swaps(self, x: str) -> Iterator[str]:
         """Vocabulary word tokens that are `x` with two adjacent letters swapped."""

@@ -1,0 +1,650 @@
+/* The matcher's three inner loops, compiled: they run per query over thousands of tokens, postings or token
+ * occurrences, where a numpy pipeline pays a fixed cost per call (~1-3 us) many times over for a few dozen items.
+ * Each function is the loop form of a definition written out in Python next to its caller:
+ *
+ *   lcs_scan       TokenIndex.similar     (service/core/token_index.py): LCS of a token with a slice of tokens
+ *                  (`letters` prepares the prefilter it uses)
+ *   union          MatcherIndex._candidates (service/core/matcher.py): names under any related token of each key
+ *   may_reach      NameArrays.may_reach   (service/core/name_bound.py): the upper bound of compare_names
+ *
+ * Arrays arrive through the buffer protocol (numpy arrays or bytes), so the module needs no numpy headers. The GIL
+ * stays held: the union's scratch array is shared by every thread that searches one index.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A read-only view of a C-contiguous buffer whose items are `itemsize` bytes. */
+typedef struct {
+    Py_buffer view;
+    int held;
+} Buf;
+
+static int get_buf(PyObject *obj, Buf *buf, Py_ssize_t itemsize, const char *what, int writable) {
+    buf->held = 0;
+    if (PyObject_GetBuffer(obj, &buf->view, PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) {
+        return -1;
+    }
+    buf->held = 1;
+    if (buf->view.len % itemsize != 0 || (buf->view.itemsize != itemsize && buf->view.itemsize != 1)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected items of %zd bytes", what, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(Buf *buf) {
+    if (buf->held) {
+        PyBuffer_Release(&buf->view);
+        buf->held = 0;
+    }
+}
+
+#define ITEMS(b_, type) ((Py_ssize_t)((b_).view.len / (Py_ssize_t)sizeof(type)))
+#define DATA(b_, type) ((type *)(b_).view.buf)
+
+/* A token's letters as an upper bound of its LCS with any other: bit b of `mask` is set when the token holds symbol
+ * b, and `extra` counts the occurrences beyond each symbol's first. Symbols are a-z, 0-9 and, folded onto the
+ * remaining bits, anything else (a fold only loosens the bound). The LCS of two tokens is at most the sum over
+ * symbols of the smaller count, which is at most popcount(x.mask & y.mask) + min(x.extra, y.extra). Kept apart from
+ * the tokens (8 + 1 + 1 bytes each) so the prefilter streams little memory. */
+static int symbol(uint8_t ch) {
+    if (ch >= 'a' && ch <= 'z') {
+        return ch - 'a';
+    }
+    if (ch >= '0' && ch <= '9') {
+        return 26 + (ch - '0');
+    }
+    return 36 + ch % 28;
+}
+
+static uint64_t mask_of(const uint8_t *chars, Py_ssize_t n, uint8_t *extra) {
+    uint64_t mask = 0;
+    int repeated = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        uint64_t bit = (uint64_t)1 << symbol(chars[k]);
+        repeated += (mask & bit) != 0;
+        mask |= bit;
+    }
+    *extra = (uint8_t)(repeated > 255 ? 255 : repeated);
+    return mask;
+}
+
+/* letters(blob, offsets) -> (masks: bytes of uint64, extras: bytes, lengths: bytes) for lcs_scan's prefilter
+ * (lengths above 255 are stored as 255). */
+static PyObject *letters(PyObject *self, PyObject *args) {
+    PyObject *blob_obj, *offsets_obj;
+    if (!PyArg_ParseTuple(args, "OO", &blob_obj, &offsets_obj)) {
+        return NULL;
+    }
+    Buf blob, offsets;
+    blob.held = offsets.held = 0;
+    PyObject *masks = NULL, *extras = NULL, *lengths = NULL, *out = NULL;
+    if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0) {
+        goto done;
+    }
+    const uint8_t *chars = DATA(blob, uint8_t);
+    const int64_t *off = DATA(offsets, int64_t);
+    Py_ssize_t n = ITEMS(offsets, int64_t) - 1;
+    if (n < 0 || (n > 0 && (off[0] < 0 || off[n] > blob.view.len))) {
+        PyErr_SetString(PyExc_ValueError, "letters: offsets out of range");
+        goto done;
+    }
+    masks = PyBytes_FromStringAndSize(NULL, n * 8);
+    extras = PyBytes_FromStringAndSize(NULL, n);
+    lengths = PyBytes_FromStringAndSize(NULL, n);
+    if (masks == NULL || extras == NULL || lengths == NULL) {
+        goto done;
+    }
+    uint64_t *mask = (uint64_t *)PyBytes_AS_STRING(masks);
+    uint8_t *extra = (uint8_t *)PyBytes_AS_STRING(extras);
+    uint8_t *length = (uint8_t *)PyBytes_AS_STRING(lengths);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t len = off[i + 1] - off[i];
+        mask[i] = mask_of(chars + off[i], (Py_ssize_t)len, &extra[i]);
+        length[i] = (uint8_t)(len > 255 ? 255 : len);
+    }
+    out = PyTuple_Pack(3, masks, extras, lengths);
+done:
+    Py_XDECREF(masks);
+    Py_XDECREF(extras);
+    Py_XDECREF(lengths);
+    release(&blob);
+    release(&offsets);
+    return out;
+}
+
+/* lcs_scan(text, blob, offsets, letters, begin, end, need) -> (indices: bytes of int64, lcs: bytes)
+ *
+ * `blob[offsets[i]:offsets[i + 1]]` is token i and `letters` the (masks, extras, lengths) of all tokens (from
+ * `letters`). For every token i in [begin, end): the length of the longest common subsequence with `text` (at most
+ * 64 bytes), kept when it reaches need[len(token i)]. Tokens whose letters cannot reach it are skipped; the others
+ * are computed bit-parallel (Hyyro 2004) with `text` as the pattern: one word of state, four operations per
+ * character of the token. */
+static PyObject *lcs_scan(PyObject *self, PyObject *args) {
+    const char *text;
+    Py_ssize_t m, begin, end;
+    PyObject *blob_obj, *offsets_obj, *masks_obj, *extras_obj, *lengths_obj, *need_obj;
+    if (!PyArg_ParseTuple(args, "y#OO(OOO)nnO", &text, &m, &blob_obj, &offsets_obj, &masks_obj, &extras_obj,
+                          &lengths_obj, &begin, &end, &need_obj)) {
+        return NULL;
+    }
+    if (m > 64) {
+        PyErr_SetString(PyExc_ValueError, "lcs_scan: text longer than 64 characters");
+        return NULL;
+    }
+    Buf blob, offsets, masks, extras, lengths, need;
+    PyObject *out = NULL;
+    blob.held = offsets.held = masks.held = extras.held = lengths.held = need.held = 0;
+    if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0 ||
+        get_buf(masks_obj, &masks, 8, "masks", 0) < 0 || get_buf(extras_obj, &extras, 1, "extras", 0) < 0 ||
+        get_buf(lengths_obj, &lengths, 1, "lengths", 0) < 0 || get_buf(need_obj, &need, 1, "need", 0) < 0) {
+        goto done;
+    }
+    const uint8_t *chars = DATA(blob, uint8_t);
+    const int64_t *off = DATA(offsets, int64_t);
+    const uint64_t *mask = DATA(masks, uint64_t);
+    const uint8_t *extra = DATA(extras, uint8_t);
+    const uint8_t *length = DATA(lengths, uint8_t);
+    const uint8_t *least = DATA(need, uint8_t);
+    Py_ssize_t n_need = ITEMS(need, uint8_t), n_tokens = ITEMS(offsets, int64_t) - 1;
+    if (begin < 0 || end > n_tokens || begin > end || ITEMS(masks, uint64_t) != n_tokens ||
+        ITEMS(extras, uint8_t) != n_tokens || ITEMS(lengths, uint8_t) != n_tokens ||
+        (n_tokens > 0 && off[n_tokens] > blob.view.len)) {
+        PyErr_SetString(PyExc_IndexError, "lcs_scan: slice out of range");
+        goto done;
+    }
+    uint64_t pm[256];
+    memset(pm, 0, sizeof pm);
+    for (Py_ssize_t k = 0; k < m; k++) {
+        pm[(uint8_t)text[k]] |= (uint64_t)1 << k;
+    }
+    uint8_t own_extra;
+    uint64_t own = mask_of((const uint8_t *)text, m, &own_extra);
+    uint64_t full = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
+    Py_ssize_t found = 0, capacity = 0;
+    int64_t *hits = NULL;
+    uint8_t *lcs_of = NULL;
+    for (Py_ssize_t i = begin; i < end; i++) {
+        Py_ssize_t n = length[i];
+        int bound = __builtin_popcountll(own & mask[i]) + (own_extra < extra[i] ? own_extra : extra[i]);
+        if (n >= n_need || bound < least[n]) {
+            continue;
+        }
+        uint64_t v = ~(uint64_t)0;
+        for (int64_t k = off[i]; k < off[i + 1]; k++) {
+            uint64_t u = v & pm[chars[k]];
+            v = (v + u) | (v - u);
+        }
+        int lcs = __builtin_popcountll(~v & full);
+        if (lcs < least[n]) {
+            continue;
+        }
+        if (found == capacity) {
+            capacity = capacity ? 2 * capacity : 256;
+            int64_t *more_hits = PyMem_Realloc(hits, (size_t)capacity * sizeof *hits);
+            uint8_t *more_lcs = more_hits ? PyMem_Realloc(lcs_of, (size_t)capacity) : NULL;
+            if (more_hits) {
+                hits = more_hits;
+            }
+            if (more_lcs == NULL) {
+                PyErr_NoMemory();
+                goto failed;
+            }
+            lcs_of = more_lcs;
+        }
+        hits[found] = i;
+        lcs_of[found] = (uint8_t)lcs;
+        found++;
+    }
+    PyObject *hits_out = PyBytes_FromStringAndSize((const char *)hits, found * (Py_ssize_t)sizeof *hits);
+    PyObject *lcs_out = PyBytes_FromStringAndSize((const char *)lcs_of, found);
+    if (hits_out != NULL && lcs_out != NULL) {
+        out = PyTuple_Pack(2, hits_out, lcs_out);
+    }
+    Py_XDECREF(hits_out);
+    Py_XDECREF(lcs_out);
+failed:
+    PyMem_Free(hits);
+    PyMem_Free(lcs_of);
+done:
+    release(&blob);
+    release(&offsets);
+    release(&masks);
+    release(&extras);
+    release(&lengths);
+    release(&need);
+    return out;
+}
+
+/* union(postings_start, postings, keys, scratch) -> (names: bytes of int64, counts: bytes of float64)
+ *
+ * `keys` is a list of (own_id, related_ids, repeats): a query key token, the vocabulary id of the token itself (-1
+ * when the lists lack it), the ids of its related tokens (int32) and how often the query holds it. Every name posted
+ * under a key's own or related tokens is returned once, in first-reached order, with the sum of `repeats` over the
+ * keys that reach it (each key counted once per name).
+ *
+ * `scratch` (int32, 3 * names + 1, zeros at first) marks reached names without clearing between calls: scratch[0]
+ * is a generation number; for name n, scratch[1 + 3n] is the generation that last reached it, scratch[2 + 3n] its
+ * slot in the output and scratch[3 + 3n] the last key that reached it. */
+static PyObject *union_(PyObject *self, PyObject *args) {
+    PyObject *start_obj, *postings_obj, *keys, *scratch_obj;
+    if (!PyArg_ParseTuple(args, "OOO!O", &start_obj, &postings_obj, &PyList_Type, &keys, &scratch_obj)) {
+        return NULL;
+    }
+    Buf start, postings, scratch, ids;
+    start.held = postings.held = scratch.held = ids.held = 0;
+    PyObject *result = NULL, *names_out = NULL, *counts_out = NULL;
+    int64_t *names = NULL;
+    double *counts = NULL;
+    Py_ssize_t found = 0, capacity = 0;
+    if (get_buf(start_obj, &start, 8, "postings_start", 0) < 0 ||
+        get_buf(postings_obj, &postings, 4, "postings", 0) < 0 || get_buf(scratch_obj, &scratch, 4, "scratch", 1) < 0) {
+        goto done;
+    }
+    const int64_t *begin_of = DATA(start, int64_t);
+    const int32_t *post = DATA(postings, int32_t);
+    int32_t *mark = DATA(scratch, int32_t);
+    Py_ssize_t vocabulary = ITEMS(start, int64_t) - 1;
+    Py_ssize_t name_count = (ITEMS(scratch, int32_t) - 1) / 3;
+    if (mark[0] >= INT32_MAX - 1) {
+        memset(mark, 0, (size_t)scratch.view.len);
+    }
+    int32_t generation = ++mark[0];
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys);
+    for (Py_ssize_t key = 0; key < n_keys; key++) {
+        Py_ssize_t own;
+        PyObject *ids_obj;
+        double repeats;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(keys, key), "nOd", &own, &ids_obj, &repeats)) {
+            goto done;
+        }
+        if (get_buf(ids_obj, &ids, 4, "related_ids", 0) < 0) {
+            goto done;
+        }
+        const int32_t *related = DATA(ids, int32_t);
+        Py_ssize_t n_related = ITEMS(ids, int32_t);
+        for (Py_ssize_t r = -1; r < n_related; r++) {
+            Py_ssize_t token = r < 0 ? own : related[r];
+            if (token < 0) {
+                continue;
+            }
+            if (token >= vocabulary) {
+                PyErr_SetString(PyExc_IndexError, "union: token id out of range");
+                goto done;
+            }
+            for (int64_t p = begin_of[token]; p < begin_of[token + 1]; p++) {
+                int32_t name = post[p];
+                if (name < 0 || name >= name_count) {
+                    PyErr_SetString(PyExc_IndexError, "union: name id out of range");
+                    goto done;
+                }
+                int32_t *seen = &mark[1 + 3 * (Py_ssize_t)name];
+                if (seen[0] != generation) {
+                    if (found == capacity) {
+                        capacity = capacity ? 2 * capacity : 1024;
+                        int64_t *more_names = PyMem_Realloc(names, (size_t)capacity * sizeof *names);
+                        if (more_names == NULL) {
+                            PyErr_NoMemory();
+                            goto done;
+                        }
+                        names = more_names;
+                        double *more_counts = PyMem_Realloc(counts, (size_t)capacity * sizeof *counts);
+                        if (more_counts == NULL) {
+                            PyErr_NoMemory();
+                            goto done;
+                        }
+                        counts = more_counts;
+                    }
+                    seen[0] = generation;
+                    seen[1] = (int32_t)found;
+                    seen[2] = (int32_t)key;
+                    names[found] = name;
+                    counts[found] = repeats;
+                    found++;
+                } else if (seen[2] != (int32_t)key) {
+                    seen[2] = (int32_t)key;
+                    counts[seen[1]] += repeats;
+                }
+            }
+        }
+        release(&ids);
+    }
+    names_out = PyBytes_FromStringAndSize((const char *)names, found * (Py_ssize_t)sizeof *names);
+    counts_out = PyBytes_FromStringAndSize((const char *)counts, found * (Py_ssize_t)sizeof *counts);
+    if (names_out != NULL && counts_out != NULL) {
+        result = PyTuple_Pack(2, names_out, counts_out);
+    }
+done:
+    Py_XDECREF(names_out);
+    Py_XDECREF(counts_out);
+    PyMem_Free(names);
+    PyMem_Free(counts);
+    release(&start);
+    release(&postings);
+    release(&scratch);
+    release(&ids);
+    return result;
+}
+
+/* Token kinds, as in service/core/names.py. */
+enum { STRONG = 0, PARTICLE = 1, INITIAL = 2, NUMBER = 3 };
+
+static double min2(double a, double b) { return a < b ? a : b; }
+
+/* may_reach(cand, names, query, related, params, scratch) -> bytes (1 where the name may reach the threshold)
+ *
+ * names   = (start, token, kind, mass, first, person, strong_count, core_count, number_count): NameArrays' columns
+ * query   = (kinds, masses, firsts, own_ids, person_query, strong_count, has_numbers): kinds and firsts as bytes,
+ *           masses float64, own_ids int64 (-1 for a token the lists lack)
+ * related = per query token (ids int32 sorted, credited similarities float64)
+ * params  = (initial_similarity, person_surplus_weight, unmatched_weight, conflict_weight, threshold)
+ * scratch = int32, 2 * vocabulary + 1, zeros at first: marks the vocabulary ids the query relates to, without
+ *           clearing between calls (scratch[0] a generation number; per id, the generation and a row of `table`)
+ *
+ * The same bound as NameArrays.may_reach in service/core/name_bound.py (the docstring there gives the argument),
+ * one candidate name at a time. */
+static PyObject *may_reach(PyObject *self, PyObject *args) {
+    PyObject *cand_obj, *names, *query, *related, *params, *scratch_o;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!O", &cand_obj, &PyTuple_Type, &names, &PyTuple_Type, &query, &PyList_Type,
+                          &related, &PyTuple_Type, &params, &scratch_o)) {
+        return NULL;
+    }
+    PyObject *start_o, *token_o, *kind_o, *mass_o, *first_o, *person_o, *strong_o, *core_o, *number_o;
+    if (!PyArg_ParseTuple(names, "OOOOOOOOO", &start_o, &token_o, &kind_o, &mass_o, &first_o, &person_o, &strong_o,
+                          &core_o, &number_o)) {
+        return NULL;
+    }
+    PyObject *qkind_o, *qmass_o, *qfirst_o, *qown_o;
+    int person_query, has_numbers;
+    Py_ssize_t q_strong;
+    if (!PyArg_ParseTuple(query, "OOOOpnp", &qkind_o, &qmass_o, &qfirst_o, &qown_o, &person_query, &q_strong,
+                          &has_numbers)) {
+        return NULL;
+    }
+    double initial_similarity, surplus_weight, unmatched_weight, conflict_weight, threshold;
+    if (!PyArg_ParseTuple(params, "ddddd", &initial_similarity, &surplus_weight, &unmatched_weight, &conflict_weight,
+                          &threshold)) {
+        return NULL;
+    }
+    enum { N_BUFS = 15 };
+    Buf b[N_BUFS];
+    for (int i = 0; i < N_BUFS; i++) {
+        b[i].held = 0;
+    }
+    Buf *rel = NULL;
+    double *sims = NULL, *best_listed = NULL, *best_query = NULL, *table = NULL;
+    PyObject *out = NULL;
+    Py_ssize_t m = PyList_GET_SIZE(related), rel_held = 0;
+    if (get_buf(cand_obj, &b[0], 8, "cand", 0) < 0 || get_buf(start_o, &b[1], 8, "start", 0) < 0 ||
+        get_buf(token_o, &b[2], 4, "token", 0) < 0 || get_buf(kind_o, &b[3], 1, "kind", 0) < 0 ||
+        get_buf(mass_o, &b[4], 8, "mass", 0) < 0 || get_buf(first_o, &b[5], 4, "first", 0) < 0 ||
+        get_buf(person_o, &b[6], 1, "person", 0) < 0 || get_buf(strong_o, &b[7], 2, "strong_count", 0) < 0 ||
+        get_buf(core_o, &b[8], 2, "core_count", 0) < 0 || get_buf(number_o, &b[9], 2, "number_count", 0) < 0 ||
+        get_buf(qkind_o, &b[10], 1, "query kinds", 0) < 0 || get_buf(qmass_o, &b[11], 8, "query masses", 0) < 0 ||
+        get_buf(qfirst_o, &b[12], 1, "query firsts", 0) < 0 || get_buf(qown_o, &b[13], 8, "query own ids", 0) < 0 ||
+        get_buf(scratch_o, &b[14], 4, "scratch", 1) < 0) {
+        goto done;
+    }
+    const int64_t *cand = DATA(b[0], int64_t);
+    const int64_t *start = DATA(b[1], int64_t);
+    const int32_t *token = DATA(b[2], int32_t);
+    const int8_t *kind = DATA(b[3], int8_t);
+    const double *mass = DATA(b[4], double);
+    const int32_t *first = DATA(b[5], int32_t);
+    const uint8_t *person = DATA(b[6], uint8_t);
+    const int16_t *strong_count = DATA(b[7], int16_t);
+    const int16_t *core_count = DATA(b[8], int16_t);
+    const int16_t *number_count = DATA(b[9], int16_t);
+    const int8_t *q_kind = DATA(b[10], int8_t);
+    const double *q_mass = DATA(b[11], double);
+    const uint8_t *q_first = DATA(b[12], uint8_t);
+    const int64_t *q_own = DATA(b[13], int64_t);
+    int32_t *mark = DATA(b[14], int32_t);
+    Py_ssize_t vocabulary = (ITEMS(b[14], int32_t) - 1) / 2;
+    Py_ssize_t n = ITEMS(b[0], int64_t), n_names = ITEMS(b[1], int64_t) - 1, n_occ = ITEMS(b[2], int32_t);
+    if (ITEMS(b[10], int8_t) != m || ITEMS(b[11], double) != m || ITEMS(b[12], uint8_t) != m ||
+        ITEMS(b[13], int64_t) != m) {
+        PyErr_SetString(PyExc_ValueError, "may_reach: query arrays differ in length");
+        goto done;
+    }
+    rel = PyMem_Calloc((size_t)(2 * m + 1), sizeof *rel);
+    best_query = PyMem_Malloc((size_t)(m + 1) * sizeof *best_query);
+    if (rel == NULL || best_query == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        PyObject *ids_o, *sims_o;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(related, i), "OO", &ids_o, &sims_o)) {
+            goto done;
+        }
+        rel_held = 2 * i + 2;
+        if (get_buf(ids_o, &rel[2 * i], 4, "related ids", 0) < 0 || get_buf(sims_o, &rel[2 * i + 1], 8, "sims", 0) < 0) {
+            goto done;
+        }
+        if (ITEMS(rel[2 * i], int32_t) != ITEMS(rel[2 * i + 1], double)) {
+            PyErr_SetString(PyExc_ValueError, "may_reach: related ids and similarities differ in length");
+            goto done;
+        }
+    }
+    /* One row of `table` per vocabulary id the query relates to: its similarity with each query token. */
+    Py_ssize_t slots = 0, n_slots = m;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        n_slots += ITEMS(rel[2 * i], int32_t);
+    }
+    table = PyMem_Calloc((size_t)(n_slots * m + 1), sizeof *table);
+    if (table == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (mark[0] >= INT32_MAX - 1) {
+        memset(mark, 0, (size_t)b[14].view.len);
+    }
+    int32_t generation = ++mark[0];
+    for (Py_ssize_t i = 0; i < m; i++) {
+        const int32_t *ids = DATA(rel[2 * i], int32_t);
+        const double *values = DATA(rel[2 * i + 1], double);
+        Py_ssize_t n_rel = ITEMS(rel[2 * i], int32_t);
+        for (Py_ssize_t r = 0; r <= n_rel; r++) {
+            int64_t t = r < n_rel ? ids[r] : q_own[i]; /* the token itself last: it scores 1 */
+            if (t < 0) {
+                continue;
+            }
+            if (t >= vocabulary) {
+                PyErr_SetString(PyExc_IndexError, "may_reach: token id out of range");
+                goto done;
+            }
+            int32_t *at = &mark[1 + 2 * t];
+            if (at[0] != generation) {
+                at[0] = generation;
+                at[1] = (int32_t)slots++;
+            }
+            table[at[1] * m + i] = r < n_rel ? values[r] : 1.0;
+        }
+    }
+    out = PyBytes_FromStringAndSize(NULL, n);
+    if (out == NULL) {
+        goto done;
+    }
+    uint8_t *reaches = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_ssize_t room = 0;
+    int q_core = 0, q_initials = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        q_core |= q_kind[i] == STRONG || q_kind[i] == NUMBER;
+        q_initials |= q_kind[i] == INITIAL;
+    }
+    for (Py_ssize_t c = 0; c < n; c++) {
+        int64_t name = cand[c];
+        if (name < 0 || name >= n_names || start[name] < 0 || start[name + 1] > n_occ || start[name] > start[name + 1]) {
+            PyErr_SetString(PyExc_IndexError, "may_reach: candidate out of range");
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_ssize_t s = (Py_ssize_t)start[name], k = (Py_ssize_t)(start[name + 1] - start[name]);
+        if (m * k > room) {
+            room = 2 * m * k;
+            double *more = PyMem_Realloc(sims, (size_t)room * sizeof *sims);
+            double *more_listed = more ? PyMem_Realloc(best_listed, (size_t)room * sizeof *best_listed) : NULL;
+            if (more) {
+                sims = more;
+            }
+            if (more_listed == NULL) {
+                PyErr_NoMemory();
+                Py_CLEAR(out);
+                goto done;
+            }
+            best_listed = more_listed;
+        }
+        int is_person = person[name] || person_query;
+        /* Best credited similarity of each query token (row) with each listed occurrence (column). */
+        for (Py_ssize_t o = 0; o < k; o++) {
+            int32_t t = token[s + o];
+            const double *row = NULL;
+            if (t >= 0 && t < vocabulary && mark[1 + 2 * t] == generation) {
+                row = &table[mark[2 + 2 * t] * m];
+            }
+            int ko = kind[s + o];
+            for (Py_ssize_t i = 0; i < m; i++) {
+                double v = row != NULL ? row[i] : 0.0;
+                int kx = q_kind[i];
+                if (v == 0.0 && is_person && kx != NUMBER) {
+                    int rule = kx == INITIAL ? (ko != NUMBER && ko != INITIAL && first[s + o] == q_first[i])
+                                             : (ko == INITIAL && first[s + o] == q_first[i]);
+                    if (rule) {
+                        v = initial_similarity;
+                    }
+                }
+                sims[i * k + o] = v;
+            }
+        }
+        int lost_query = 0, lost_listed = 0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            double best = 0.0;
+            for (Py_ssize_t o = 0; o < k; o++) {
+                best = sims[i * k + o] > best ? sims[i * k + o] : best;
+            }
+            best_query[i] = best;
+            lost_query |= best == 0.0 && q_kind[i] != INITIAL;
+        }
+        for (Py_ssize_t o = 0; o < k; o++) {
+            double best = 0.0;
+            for (Py_ssize_t i = 0; i < m; i++) {
+                best = sims[i * k + o] > best ? sims[i * k + o] : best;
+            }
+            best_listed[o] = best;
+            lost_listed |= best == 0.0 && kind[s + o] != INITIAL;
+        }
+        /* The unmatched factor: conflict when both sides certainly keep a non-initial leftover. */
+        double single = is_person ? surplus_weight : unmatched_weight;
+        double factor = lost_query && lost_listed ? conflict_weight : min2(conflict_weight, single);
+        double numerator = 0.0, loss = 0.0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            numerator += best_query[i] * q_mass[i];
+        }
+        for (Py_ssize_t o = 0; o < k; o++) {
+            numerator += best_listed[o] * mass[s + o];
+        }
+        for (Py_ssize_t i = 0; i < m; i++) {
+            double f = q_kind[i] == INITIAL ? unmatched_weight : factor;
+            loss += (best_query[i] > 0.0 ? min2(1.0 - best_query[i], f) : f) * q_mass[i];
+        }
+        for (Py_ssize_t o = 0; o < k; o++) {
+            double f = kind[s + o] == INITIAL ? unmatched_weight : factor;
+            loss += (best_listed[o] > 0.0 ? min2(1.0 - best_listed[o], f) : f) * mass[s + o];
+        }
+        int ok = numerator >= threshold * (numerator + loss);
+
+        /* A strong or number part of each side must be related (compare_names scores 0 otherwise). */
+        if (ok && q_core && core_count[name] != 0) {
+            int core = 0;
+            for (Py_ssize_t o = 0; o < k && !core; o++) {
+                if (kind[s + o] != STRONG && kind[s + o] != NUMBER) {
+                    continue;
+                }
+                for (Py_ssize_t i = 0; i < m && !core; i++) {
+                    core = (q_kind[i] == STRONG || q_kind[i] == NUMBER) && sims[i * k + o] > 0.0;
+                }
+            }
+            ok = core;
+        }
+        /* Numbers that differ cap the score below the threshold. */
+        if (ok && has_numbers && number_count[name] > 0) {
+            int differs = 0;
+            for (Py_ssize_t i = 0; i < m; i++) {
+                differs |= q_kind[i] == NUMBER && best_query[i] == 0.0;
+            }
+            for (Py_ssize_t o = 0; o < k && !differs; o++) {
+                if (kind[s + o] != NUMBER) {
+                    continue;
+                }
+                int related_number = 0;
+                for (Py_ssize_t i = 0; i < m; i++) {
+                    related_number |= q_kind[i] == NUMBER && sims[i * k + o] > 0.0;
+                }
+                differs = !related_number;
+            }
+            ok = !differs;
+        }
+        /* OFAC FAQ 5: at most one strong part with a strong partner caps the score below the threshold. */
+        Py_ssize_t listed_strong = strong_count[name];
+        Py_ssize_t most = listed_strong > q_strong ? listed_strong : q_strong;
+        Py_ssize_t least = listed_strong < q_strong ? listed_strong : q_strong;
+        if (ok && most >= 2 && (is_person || least >= 2)) {
+            Py_ssize_t strong_listed = 0, strong_query = 0;
+            int initial_pair = 0;
+            for (Py_ssize_t o = 0; o < k; o++) {
+                int paired = 0, any = 0;
+                for (Py_ssize_t i = 0; i < m; i++) {
+                    int r = sims[i * k + o] > 0.0;
+                    paired |= r && q_kind[i] == STRONG && kind[s + o] == STRONG;
+                    any |= r;
+                    initial_pair |= r && q_kind[i] == INITIAL;
+                }
+                strong_listed += paired;
+                initial_pair |= any && kind[s + o] == INITIAL;
+            }
+            for (Py_ssize_t i = 0; i < m; i++) {
+                if (q_kind[i] != STRONG) {
+                    continue;
+                }
+                int paired = 0;
+                for (Py_ssize_t o = 0; o < k && !paired; o++) {
+                    paired = sims[i * k + o] > 0.0 && kind[s + o] == STRONG;
+                }
+                strong_query += paired;
+            }
+            Py_ssize_t parts = strong_listed < strong_query ? strong_listed : strong_query;
+            ok = !(parts <= 1 && !(parts == 1 && initial_pair));
+        }
+        reaches[c] = (uint8_t)ok;
+    }
+done:
+    for (int i = 0; i < N_BUFS; i++) {
+        release(&b[i]);
+    }
+    if (rel != NULL) {
+        for (Py_ssize_t i = 0; i < rel_held; i++) {
+            release(&rel[i]);
+        }
+    }
+    PyMem_Free(rel);
+    PyMem_Free(sims);
+    PyMem_Free(best_listed);
+    PyMem_Free(best_query);
+    PyMem_Free(table);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"letters", letters, METH_VARARGS, "Per-token letter sets, the upper bound lcs_scan filters with."},
+    {"lcs_scan", lcs_scan, METH_VARARGS, "LCS of an ASCII token with a slice of tokens, kept where it reaches need."},
+    {"union", union_, METH_VARARGS, "Names posted under each key's own or related tokens, with key counts."},
+    {"may_reach", may_reach, METH_VARARGS, "Upper bound of compare_names per candidate name (1: may reach)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }
