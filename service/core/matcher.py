@@ -297,10 +297,10 @@ class MatcherIndex:
         self._joined_name = np.frombuffer(joined_name, dtype=np.int64)[order]
         # Per entry: every entry of its key has the same split. A query's two tokens joined usually meet only
         # listed names that hold the same two tokens (their own split, not a spacing variant): skipped at once.
-        starts = np.flatnonzero(np.r_[True, self._joined_key[1:] != self._joined_key[:-1]])
-        lowest = np.minimum.reduceat(self._joined_split, starts) if len(starts) else self._joined_split
-        highest = np.maximum.reduceat(self._joined_split, starts) if len(starts) else self._joined_split
-        self._joined_one_split = np.repeat(lowest == highest, np.diff(np.r_[starts, len(self._joined_key)]))
+        if len(self._joined_key):
+            starts = np.flatnonzero(np.r_[True, self._joined_key[1:] != self._joined_key[:-1]])
+            same = np.minimum.reduceat(self._joined_split, starts) == np.maximum.reduceat(self._joined_split, starts)
+            self._joined_one_split = np.repeat(same, np.diff(np.r_[starts, len(self._joined_key)]))
         low = self._joined_key & _JOIN_FILTER_MASK
         self._joined_filter = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)
         np.bitwise_or.at(self._joined_filter, low >> 3, (np.int64(1) << (low & 7)).astype(np.uint8))
