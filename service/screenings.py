@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import alerts, audit
 from service.core.errors import ScreeningError
+from service.db import group_commit
 from service.db.filters import where_between, where_equal
 from service.db.models import ScreeningRecord, table_of
 from service.db.session import session_scope
@@ -56,6 +57,19 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A synchronous screening to store: its input, its result document and who asked."""
+
+    org_id: str
+    kind: str
+    request: dict[str, Any]
+    document: dict[str, Any]
+    as_of: date | None
+    actor: audit.Actor
+    alerted: Sequence[alerts.Screened] = ()  # its screened parties, the good-guy memory already applied
+
+
 def record(
     session: Session,
     *,
@@ -68,80 +82,94 @@ def record(
     now: datetime | None = None,
     alerted: Sequence[alerts.Screened] = (),
 ) -> str:
-    """Store one screening and its audit event in the caller's transaction, opening the alerts of `alerted` (its
-    screened parties, the good-guy memory already applied) in the same transaction; the new screening id."""
+    """Store one screening and its audit event in the caller's transaction, opening the alerts of `alerted` in the
+    same transaction; the new screening id."""
+    return record_many(session, [Answer(org_id, kind, request, document, as_of, actor, alerted)], now)[0]
+
+
+def record_many(session: Session, answers: list[Answer], now: datetime | None = None) -> list[str]:
+    """Store screenings with their `item.screened` events and open their parties' alerts, in the caller's
+    transaction and a few bulk statements whatever their number; the new screening ids, in order."""
     now = now or datetime.now(UTC)
-    screening_id = str(uuid.uuid4())
+    ids = [str(uuid.uuid4()) for _ in answers]
     session.execute(
         _INSERT,
-        {
-            "id": screening_id,
-            "org_id": org_id,
-            "kind": kind,
-            "reference": document.get("reference"),
-            "decision": str(document.get("decision")),
-            "as_of": as_of,
-            "request": request,
-            "document": document,
-            "key_id": actor.key_id,
-            "created_at": now,
-        },
+        [
+            {
+                "id": screening_id,
+                "org_id": answer.org_id,
+                "kind": answer.kind,
+                "reference": answer.document.get("reference"),
+                "decision": str(answer.document.get("decision")),
+                "as_of": answer.as_of,
+                "request": answer.request,
+                "document": answer.document,
+                "key_id": answer.actor.key_id,
+                "created_at": now,
+            }
+            for screening_id, answer in zip(ids, answers, strict=True)
+        ],
     )
     # Rendered before `open_for` takes the chain lock, which every writer of the organisation's chain waits for.
-    event = audit.prepare_event(
-        org_id=org_id,
-        occurred_at=now,
-        actor=actor,
-        action="item.screened",
-        object_type="screening",
-        object_id=screening_id,
-        payload={"kind": kind, "input_sha256": audit.content_sha256(request), **_summary(document)},
-    )
-    alerts.open_for(session, org_id, alerted, actor=actor, now=now)
-    audit.append_prepared(session, [event])
-    return screening_id
+    events: dict[str, list[audit.PreparedEvent]] = {}
+    by_actor: dict[tuple[str, audit.Actor], list[alerts.Screened]] = {}
+    for screening_id, answer in zip(ids, answers, strict=True):
+        events.setdefault(answer.org_id, []).append(
+            audit.prepare_event(
+                org_id=answer.org_id,
+                occurred_at=now,
+                actor=answer.actor,
+                action="item.screened",
+                object_type="screening",
+                object_id=screening_id,
+                payload={
+                    "kind": answer.kind,
+                    "input_sha256": audit.content_sha256(answer.request),
+                    **_summary(answer.document),
+                },
+            )
+        )
+        by_actor.setdefault((answer.org_id, answer.actor), []).extend(answer.alerted)
+    for org_id in sorted(events):  # one lock order across organisations
+        for (org, actor), parties in by_actor.items():
+            if org == org_id:
+                alerts.open_for(session, org_id, parties, actor=actor, now=now)
+        audit.append_prepared(session, events[org_id])
+    return ids
 
 
 @dataclass(slots=True)
 class Evidence:
     """A synchronous screening as one unit of work (see `evidence`)."""
 
-    session: Session
+    url: str
     org_id: str
     actor: audit.Actor
     parties: list[alerts.Screened] = field(default_factory=list)
 
     def remember(self, party: alerts.Screened) -> None:
-        """Apply the good-guy memory to a screened party's document, in place (reads only, so screening code may open
-        sessions of its own meanwhile); its remaining hits open alerts when the answer is kept."""
-        alerts.apply_memory(self.session, self.org_id, [party])
+        """Apply the good-guy memory to a screened party's document, in place (a short read of its own, holding no
+        connection while the answer waits for its commit); its remaining hits open alerts when the answer is kept."""
+        with session_scope(self.url) as session:
+            alerts.apply_memory(session, self.org_id, [party])
         self.parties.append(party)
 
     def keep(
         self, *, kind: str, request: dict[str, Any], document: dict[str, Any], as_of: date | None
     ) -> dict[str, Any]:
-        """Store the answer with its event and open its parties' alerts; the answer as returned, naming its
-        `screening_id`."""
-        screening_id = record(
-            self.session,
-            org_id=self.org_id,
-            kind=kind,
-            request=request,
-            document=document,
-            as_of=as_of,
-            actor=self.actor,
-            alerted=self.parties,
-        )
+        """Store the answer with its event and open its parties' alerts, in one transaction that concurrent
+        screenings may share (`service.db.group_commit`); the answer as returned, naming its `screening_id`."""
+        answer = Answer(self.org_id, kind, request, document, as_of, self.actor, self.parties)
+        screening_id = group_commit.for_url(self.url, record_many).run(answer)
         return {**document, "screening_id": screening_id}
 
 
 @contextmanager
 def evidence(url: str, org_id: str, actor: audit.Actor) -> Iterator[Evidence]:
-    """One transaction for a synchronous screening: the memory looked up as parties are screened, then the stored
-    answer, its `item.screened` event and the alerts of its hits, committed together (evidence without its alerts,
-    or alerts without their evidence, cannot be left behind) and with one commit."""
-    with session_scope(url) as session:
-        yield Evidence(session, org_id, actor)
+    """A synchronous screening's evidence: the memory looked up as parties are screened, then the stored answer, its
+    `item.screened` event and the alerts of its hits, committed together (evidence without its alerts, or alerts
+    without their evidence, cannot be left behind)."""
+    yield Evidence(url, org_id, actor)
 
 
 def as_dict(row: ScreeningRecord) -> dict[str, Any]:

@@ -91,3 +91,30 @@ def test_bad_filters_name_the_field(db_url: str, where: screenings.ScreeningFilt
     with session_scope(db_url) as session, pytest.raises(screenings.ScreeningQueryError) as info:
         screenings.page(session, where, cursor, 10)
     assert info.value.field == field and info.value.status == 422
+
+
+def test_record_many_stores_each_answer_with_its_event_in_every_chain(db_url: str) -> None:
+    """A group commit's answers of two organisations and two keys: one row and one event each, chains intact."""
+    answers = [
+        screenings.Answer(
+            org,
+            "counterparty",
+            {"name": f"{org}-{i}"},
+            _document(f"{org}-{i}", "REVIEW" if i % 2 else "CLEAR"),
+            None,
+            audit.Actor("api", key_id=f"key-{org}-{i % 2}", role="submitter"),
+        )
+        for i in range(5)
+        for org in ("acme", "other")
+    ]
+    with session_scope(db_url) as session:
+        ids = screenings.record_many(session, answers, T0)
+    assert len(set(ids)) == len(answers)
+    with session_scope(db_url) as session:
+        for screening_id, answer in zip(ids, answers, strict=True):
+            row = screenings.get(session, answer.org_id, screening_id)
+            assert row is not None and row.reference == answer.document["reference"]
+            event = session.scalars(select(AuditEvent).where(AuditEvent.object_id == screening_id)).one()
+            assert (event.org_id, event.actor_key_id) == (answer.org_id, answer.actor.key_id)
+    verifications = audit.verify_all(db_url)
+    assert {v.org_id for v in verifications} >= {"acme", "other"} and all(v.ok for v in verifications)
