@@ -51,7 +51,6 @@ from service.core.names import (
     compare_names,
     normalise_name,
     spacing_variants,
-    token_kind,
     token_mass,
     word_similarity,
 )
@@ -70,7 +69,7 @@ _NO_NAMES: IntArray = np.zeros(0, dtype=np.int64)
 # never less than the floor ("al", "mohamed", "trading", "institute" count for a quarter to a half).
 _IDF_FULL_FREQUENCY = 20
 _IDF_FLOOR = 0.25
-# Per-token lookups (related tokens, posting unions) kept for the most recent query tokens: first names repeat.
+# Per-token lookups (related tokens and their weights) kept for the most recent query tokens: first names repeat.
 _TOKEN_CACHE = 50_000
 # Low bits of a joined key in the bitmap that answers most spacing-variant probes (2 MB: ~5% false positives).
 _JOIN_FILTER_MASK = (1 << 24) - 1
@@ -195,8 +194,6 @@ class MatcherIndex:
         self._weights: dict[str, float] = {}
         self._postings_start = np.zeros(1, dtype=np.int64)
         self._postings = np.zeros(0, dtype=np.int32)
-        self._postings_count = np.zeros(0, dtype=np.float64)
-        self._vocab_mass = np.zeros(0, dtype=np.float64)
         self._arrays = NameArrays.build([], [], {}, {})
         # Every listed joined pair as (hash of the joined text, hash of its two tokens sorted, name id), sorted: exact
         # lookups for spacing variants without a dictionary entry per pair (there are ~800,000). A hash collision
@@ -274,10 +271,6 @@ class MatcherIndex:
         self._postings_start = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(counts, out=self._postings_start[1:])
         self._postings = np.array([n for _, n in ordered], dtype=np.int32)
-        self._postings_count = np.array([occurrences[p] for p in ordered], dtype=np.float64)  # "li li": twice
-        self._vocab_mass = np.array(
-            [token_mass(t, token_kind(t), self._weights) for t in self._graph.tokens], dtype=np.float64
-        )
         joined_key, joined_split, joined_name = array("q"), array("q"), array("q")  # compact while building
         for n, norm in enumerate(self._names):
             for key, pairs in spacing_variants(norm).items():

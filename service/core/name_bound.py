@@ -1,4 +1,4 @@
-"""A vectorised upper bound of the name score over many candidate names at once (numpy, no per-name Python).
+"""An upper bound of the name score over many candidate names at once, compiled (`_kernels.may_reach`).
 
 `compare_names` (service.core.names) scores Σ s·m over matched tokens / (Σ m over matched + Σ f·m over unmatched),
 where m is a token's mass, s its pair's credited similarity and f the unmatched factor. Every token sits in at most
@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from service.core import _kernels
 from service.core.match_config import MatchConfig
-from service.core.names import INITIAL, NUMBER, STRONG, NormName, token_mass
+from service.core.names import NUMBER, STRONG, NormName, token_mass
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -57,9 +57,6 @@ class NameArrays:
     number_count: npt.NDArray[np.int16]  # distinct numbers
     has_initials: BoolArray
     person: BoolArray
-    total_mass: FloatArray
-    word_mass: FloatArray  # the heaviest word token (what a query initial can pair with)
-    initial_count: npt.NDArray[np.int16]
     scratch: npt.NDArray[np.int32]  # the compiled bound's marks: 2 per vocabulary id, and a generation number
 
     @property
@@ -102,7 +99,6 @@ class NameArrays:
         start = np.zeros(len(names) + 1, dtype=np.int64)
         np.cumsum(counts, out=start[1:])
         flat = [(t, k) for n in names for t, k in zip(n.tokens, n.kinds, strict=True)]
-        masses = [[token_mass(t, k, weights) for t, k in zip(n.tokens, n.kinds, strict=True)] for n in names]
         return cls(
             start=start,
             token=np.array([ids[t] for t, _ in flat], dtype=np.int32),
@@ -114,15 +110,6 @@ class NameArrays:
             number_count=np.array([len(n.numbers) for n in names], dtype=np.int16),
             has_initials=np.array([n.has_initials for n in names], dtype=np.bool_),
             person=np.array(person, dtype=np.bool_),
-            total_mass=np.array([sum(m) for m in masses], dtype=np.float64),
-            word_mass=np.array(
-                [
-                    max((m for m, k in zip(ms, n.kinds, strict=True) if k != INITIAL), default=0.0)
-                    for ms, n in zip(masses, names, strict=True)
-                ],
-                dtype=np.float64,
-            ),
-            initial_count=np.array([n.kinds.count(INITIAL) for n in names], dtype=np.int16),
             scratch=np.zeros(2 * len(ids) + 1, dtype=np.int32),
         )
 
