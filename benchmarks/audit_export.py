@@ -53,8 +53,7 @@ def fill(url: str, count: int) -> float:
         sql = f"COPY audit_event ({', '.join(COLUMNS)}) FROM STDIN"
         with cursor.copy(sql) as copy:
             for n in range(start, start + count):
-                row = audit.chained(
-                    head,
+                row = audit.prepare_event(
                     org_id=audit.DEFAULT_ORG,
                     occurred_at=base + timedelta(milliseconds=n),
                     actor=audit.SYSTEM,
@@ -68,9 +67,9 @@ def fill(url: str, count: int) -> float:
                         "list_versions": {"ofac-sdn": "ofac-sdn@2026-01-01#1", "un": "un@2026-01-01#2"},
                         "algorithm": "rapidfuzz-token-align/1",
                     },
-                )
+                ).sealed(head)
                 head = (row["seq"], row["hash"])
-                copy.write_row([json.dumps(row["payload"]) if c == "payload" else row[c] for c in COLUMNS])
+                copy.write_row([row[c] for c in COLUMNS])  # the payload is already its JSON text
         raw.commit()
     finally:
         raw.close()

@@ -214,31 +214,6 @@ def _prepare(org_id: str, occurred_at: datetime, occurred_iso: str, actor: Actor
     return PreparedEvent(org_id, row, body)
 
 
-def chained(
-    prev: tuple[int, str] | None,
-    *,
-    org_id: str,
-    occurred_at: datetime,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str,
-    payload: dict[str, Any],
-) -> dict[str, Any]:
-    """The next event row after `prev` (seq, hash), with its payload normalised to what JSON will give back."""
-    row = prepare_event(
-        org_id=org_id,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload=payload,
-    ).sealed(prev)
-    row["payload"] = json.loads(row["payload"])
-    return row
-
-
 @dataclass(frozen=True, slots=True)
 class EventSpec:
     """One event to append with `append_events`: what happened to which object, and the evidence."""
