@@ -9,12 +9,14 @@ that is in the vocabulary costs one lookup. A token the lists do not contain is 
 Where to look, so nothing is missed and little is scanned: an Indel ratio of at least c needs the shorter token at
 least c / (2 - c) times the longer one, so each token is compared only with tokens in that length window; pairs whose
 shorter token is below `fuzzy_first_letter_length` are looked up among tokens with the same first letter only; swaps
-are enumerated. Every survivor of the vectorised LCS test is decided by `word_similarity` itself.
+are enumerated. The compiled LCS scan (`service.core.token_index`) gives each ratio exactly as `word_similarity`
+computes it, and the credit is `credit`'s, elementwise.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -47,7 +49,7 @@ class TokenGraph:
         for t in fuzzy:
             by_letter.setdefault(t[0], []).append(t)
         self._by_letter = {letter: TokenIndex(group) for letter, group in by_letter.items()}
-        # Each pool's tokens as vocabulary ids (a query token the lists lack is related through these).
+        # Each pool's tokens as vocabulary ids (what `_relations` returns of a pool's hits).
         self._pool_ids = {
             id(pool): np.array([self.ids[t] for t in pool.tokens], dtype=np.int32)
             for pool in (self._long, *self._by_letter.values())
@@ -55,8 +57,8 @@ class TokenGraph:
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
-            for y, sim in self._related(x, larger_only=True):
-                iy = self.ids[y]
+            found, sims = self._relations(x, larger_only=True)
+            for iy, sim in zip(found.tolist(), sims.tolist(), strict=True):
                 edges.setdefault(ix, {})[iy] = sim
                 edges.setdefault(iy, {})[ix] = sim
         self.indptr = np.zeros(len(self.tokens) + 1, dtype=np.int64)
@@ -88,21 +90,30 @@ class TokenGraph:
             return self.indices[start:end], self.sims[start:end]
         if token_kind(token) not in WORD_KINDS:
             return EMPTY_IDS, EMPTY_SIMS
-        return self._unlisted_related(token)
+        return self._relations(token, larger_only=False)
 
-    def _unlisted_related(self, x: str) -> tuple[IntArray, FloatArray]:
-        """`related_ids` of a token the vocabulary lacks, with array operations where `_related` loops per token:
-        the same swaps, pools and credits (a swap wins over the same token found by its ratio)."""
+    def _relations(self, x: str, larger_only: bool) -> tuple[IntArray, FloatArray]:
+        """Vocabulary ids related to the word token `x` (itself excluded), sorted, with the credited similarities
+        (a swap wins over the same token found by its ratio); with `larger_only`, only tokens after `x` in (length,
+        token) order: the build visits every pair once from its smaller end."""
         cfg = self._config
-        ids: list[IntArray] = [np.array([self.ids[y] for y in self._swaps(x)], dtype=np.int32)]
+
+        def after_x(y: str) -> bool:
+            return not larger_only or (len(y), y) > (len(x), x)
+
+        ids: list[IntArray] = [np.array([self.ids[y] for y in self._swaps(x) if after_x(y)], dtype=np.int32)]
         sims: list[FloatArray] = [np.full(len(ids[0]), credit_swap(len(x), cfg))]
-        for pool, lo, hi in self._pools(x, larger_only=False):
-            at, raw = pool.scan(x, cfg.token_cutoff, *pool.span(lo, hi))
+        for pool, lo, hi in self._pools(x, larger_only):
+            begin, end = pool.span(lo, hi)
+            if larger_only:  # pool tokens are sorted by (length, token): those after x start here
+                begin = max(begin, bisect_right(pool.tokens, (len(x), x), key=lambda t: (len(t), t)))
+            at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
             ids.append(self._pool_ids[id(pool)][at])
             sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
-                ids.append(np.array([self.ids[y]], dtype=np.int32))
-                sims.append(np.array([credit(ratio, cfg)]))
+                if y != x and after_x(y):
+                    ids.append(np.array([self.ids[y]], dtype=np.int32))
+                    sims.append(np.array([credit(ratio, cfg)]))
         all_ids, all_sims = np.concatenate(ids), np.concatenate(sims)
         if not len(all_ids):
             return EMPTY_IDS, EMPTY_SIMS
@@ -117,25 +128,6 @@ class TokenGraph:
         """Vocabulary ids with their similarities as token → similarity (what the scorer looks up)."""
         tokens = self.tokens
         return {tokens[i]: s for i, s in zip(ids.tolist(), sims.tolist(), strict=True)}
-
-    def _related(self, x: str, larger_only: bool) -> Iterator[tuple[str, float]]:
-        """Related vocabulary tokens of `x`; with `larger_only`, only those after `x` in (length, token) order (the
-        build visits every pair once from its smaller end)."""
-        cfg = self._config
-        seen: set[str] = set()
-        for y in self._swaps(x):
-            if not larger_only or (len(y), y) > (len(x), x):
-                seen.add(y)
-                yield y, credit_swap(len(x), cfg)
-        for pool, lo, hi in self._pools(x, larger_only):
-            begin, end = pool.span(lo, hi)
-            for y, raw in pool.similar(x, cfg.token_cutoff, begin, end):
-                if y in seen or y == x or (larger_only and (len(y), y) <= (len(x), x)):
-                    continue
-                seen.add(y)
-                # The length window and the pools already apply word_similarity's length rules; a swap found
-                # here was yielded above.
-                yield y, credit(raw, cfg)
 
     def _pools(self, x: str, larger_only: bool) -> list[tuple[TokenIndex, int, int]]:
         """Where `x`'s fuzzy relatives can be: (pool, shortest, longest) length windows."""
