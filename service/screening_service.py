@@ -30,7 +30,7 @@ from service.db import repositories as repo
 from service.db.session import session_scope
 from service.inputs import CounterpartyIn
 
-ALGORITHM = "rapidfuzz-token-align/2"  # /2: token graph, exact spacing variants, country qualifiers
+ALGORITHM = "rapidfuzz-token-align/3"  # /3: Han and Hangul syllable rules; /2: token graph, spacing variants
 # Frozen, so one instance serves every screening that brings no configuration of its own.
 DEFAULT_MATCH_CONFIG = MatchConfig()
 

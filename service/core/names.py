@@ -26,7 +26,7 @@ from rapidfuzz.distance import LCSseq
 
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
-from service.core.model import EntityType
+from service.core.model import EntityType, detect_script
 from service.core.name_rules import rewrite_tokens
 from service.core.places import split_countries, split_seat
 from service.core.translit import skeleton, to_latin
@@ -84,6 +84,13 @@ _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT 
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
 _APOSTROPHE = re.compile(r"['`´’‘]")
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Scripts whose personal names are a surname and a given name made of syllables, with no middle names, patronymics or
+# particles: a syllable one name has and the other lacks is another name ("Zhang Jian" is not "Zhang Jian Shulan").
+SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
+# Han characters romanise to pinyin, a closed set of syllables: two syllables a letter apart are two characters
+# ("cheng" 成 / "chen" 陈), not a typo, so a Han-written name's syllables only match exactly. Hangul keeps fuzzy
+# matching: South Korean and McCune-Reischauer spellings of one syllable differ ("young" / "yong").
+EXACT_SYLLABLE_SCRIPTS = frozenset({"Han"})
 # Names with more joinable tokens than this get no spacing variants (the pairs grow quadratically).
 MAX_JOINABLE = 8
 
@@ -103,9 +110,14 @@ class NormName:
     numbers: frozenset[str] = frozenset()
     strong_count: int = 0
     has_initials: bool = False
+    script: str = ""  # dominant script of the name as written (service.core.model.detect_script)
     latin: str = field(default="", compare=False)  # the transliterated text, for explanations
     # Arabic nasab as written: the given name and the father's name around the first "bin" ("Salman bin Muhammad").
     nasab: tuple[str, str] | None = field(default=None, compare=False)
+
+    @property
+    def syllabic(self) -> bool:
+        return self.script in SYLLABIC_SCRIPTS
 
     @property
     def has_words(self) -> bool:
@@ -145,6 +157,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
     person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
     raw_tokens = rewrite_tokens(latin_tokens(text), person)
+    script = detect_script(text)
+    syllabic = script in SYLLABIC_SCRIPTS
     legal: list[str] = []
     places: list[str] = []
     countries: list[str] = []
@@ -159,7 +173,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
             raw_tokens, legal, places, countries = written_tokens, [], [], []
     written = [skeleton(t) for t in raw_tokens]
     tokens = tuple(sorted(written))
-    kinds = tuple(map(token_kind, tokens))
+    # Romanised syllables are name parts even where they spell a particle elsewhere (彬 "bin", 德 "de").
+    kinds = tuple(STRONG if syllabic and k == PARTICLE else k for k in map(token_kind, tokens))
     nasab = None
     if _SON_OF in written:
         k = written.index(_SON_OF)
@@ -176,6 +191,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         numbers=frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER),
         strong_count=kinds.count(STRONG),
         has_initials=INITIAL in kinds,
+        script=script,
         latin=" ".join(raw_tokens),
         nasab=nasab,
     )
@@ -319,6 +335,7 @@ def compare_names(
     # Every related token pair, best first; ties broken on the tokens so the result depends only on the multisets
     # of tokens (word order can never change a score).
     candidates: list[_Candidate] = []
+    exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
@@ -330,7 +347,7 @@ def compare_names(
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
-            if sim > 0.0:
+            if sim > 0.0 and not exact_only:
                 candidates.append((-sim, x, y, (i,), (j,)))
     candidates.extend(join_candidates(a, b))
     candidates.sort()
@@ -380,7 +397,7 @@ def compare_names(
     conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
     if conflict:
         factor = config.conflict_weight
-    elif person:
+    elif person and not (a.syllabic or b.syllabic):
         factor = config.person_surplus_weight
     else:
         factor = config.unmatched_weight

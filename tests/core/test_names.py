@@ -209,3 +209,29 @@ def test_a_stripped_word_keeps_its_spelling() -> None:
 )
 def test_hangul_syllables_are_name_parts(hangul: str, latin: str) -> None:
     assert normalise_name(hangul, PERSON).tokens == normalise_name(latin, PERSON).tokens
+
+
+def test_a_syllable_only_one_name_has_is_another_name() -> None:
+    # Han and Hangul names have no middle names or patronymics: the extra syllable is part of another given name.
+    assert score_names("淑兰 建 张", "ZHANG, Jian", PERSON) < CFG.review_threshold
+    assert score_names("丽丽 彭", "Li Li", PERSON) < CFG.review_threshold
+    assert score_names("민수 영일 강", "KANG, Min", PERSON) < CFG.review_threshold
+    # The same syllables in any order and script still meet, and Latin-script omissions stay cheap.
+    assert score_names("建 张", "ZHANG, Jian", PERSON) == 1.0
+    assert score_names("Jian Shulan Zhang", "ZHANG, Jian", PERSON) >= CFG.review_threshold
+    assert score_names("Vladimir Vladimirovich Putin", "Vladimir Putin", PERSON) >= CFG.review_threshold
+
+
+def test_romanised_syllables_are_never_particles() -> None:
+    # 彬 romanises to "bin", the Arabic particle elsewhere; here it is a given name, so one matching part is not a hit.
+    assert normalise_name("彬 麦", PERSON).strong_count == 2
+    assert score_names("彬 麦", "MAEI", PERSON) <= CFG.single_part_cap
+    assert normalise_name("Ali bin Hassan", PERSON).strong_count == 2  # "bin" stays a particle in Latin script
+
+
+def test_han_syllables_match_exactly_hangul_fuzzily() -> None:
+    # 成 "cheng" and 陈 "chen" are two characters: no typo credit for a Han-written name.
+    assert score_names("成 朱", "CHEN, Zhu", PERSON) < CFG.review_threshold
+    assert score_names("Cheng Zhu", "CHEN, Zhu", PERSON) >= CFG.report_threshold  # Latin: a typo is possible
+    # South Korean and McCune-Reischauer spellings of one Hangul syllable still meet ("young" / "yong").
+    assert score_names("김영남", "KIM Young Nam", PERSON) >= CFG.review_threshold
