@@ -117,6 +117,7 @@ class NormName:
 
     @property
     def syllabic(self) -> bool:
+        """Written in Han, Hangul or Kana: syllables, no middle names or particles."""
         return self.script in SYLLABIC_SCRIPTS
 
     @property
@@ -287,6 +288,9 @@ class NameComparison:
     legal_form_adjust: float = 0.0  # legal forms, seats and country qualifiers together
     places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     countries: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    # The syllabic-script rules that applied: "syllable_surplus" (an unmatched syllable is another name) and
+    # "exact_syllables" (a Han-written name: no typo credit).
+    syllable_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
         """JSON-ready evidence behind the name score."""
@@ -300,6 +304,7 @@ class NameComparison:
             "places": [sorted(self.places[0]), sorted(self.places[1])],
             "countries": [sorted(self.countries[0]), sorted(self.countries[1])],
             "legal_form_adjust": self.legal_form_adjust,
+            "syllable_rules": list(self.syllable_rules),
         }
 
 
@@ -343,11 +348,13 @@ def compare_names(
             if x == y:
                 candidates.append((-1.0, x, y, (i,), (j,)))
                 continue
+            if exact_only:
+                continue
             if near is not None and b_kinds[j] <= PARTICLE:
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
-            if sim > 0.0 and not exact_only:
+            if sim > 0.0:
                 candidates.append((-sim, x, y, (i,), (j,)))
     candidates.extend(join_candidates(a, b))
     candidates.sort()
@@ -391,16 +398,22 @@ def compare_names(
         # Particles and initials alone never identify anyone ("al", "bin", "V."): no name part matched.
         return NameComparison(0.0, 0.0, pairs, 0, cap="no_name_part")
     # Leftover parts on both sides are a conflict (a different surname, "O." against "Joachim"), weighed up;
-    # leftovers on one side only are omissions (persons: middle names and patronymics lists add), weighed down.
+    # leftovers on one side only are omissions (persons: middle names and patronymics lists add), weighed down,
+    # except in Han, Hangul or Kana names, which have no optional parts.
     words_a, initials_a = _leftovers(used_a, a_kinds, mass_a)
     words_b, initials_b = _leftovers(used_b, b_kinds, mass_b)
     conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
+    syllabic = a.syllabic or b.syllabic
     if conflict:
         factor = config.conflict_weight
-    elif person and not (a.syllabic or b.syllabic):
+    elif person and not syllabic:
         factor = config.person_surplus_weight
     else:
         factor = config.unmatched_weight
+    surplus_rule = syllabic and person and not conflict and bool(words_a or words_b)
+    rules: tuple[str, ...] = ("syllable_surplus",) if surplus_rule else ()
+    if exact_only:
+        rules += ("exact_syllables",)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
@@ -442,6 +455,7 @@ def compare_names(
         legal_form_adjust=adjust,
         places=(a.places, b.places),
         countries=(a.countries, b.countries),
+        syllable_rules=rules,
     )
 
 

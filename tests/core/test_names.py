@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
-from service.core.names import latin_tokens, normalise_name, score_names
+from service.core.names import compare_names, latin_tokens, normalise_name, score_names
 from service.core.translit import skeleton, to_latin
 
 ORG = EntityType.ORGANIZATION
@@ -220,6 +220,10 @@ def test_a_syllable_only_one_name_has_is_another_name() -> None:
     assert score_names("建 张", "ZHANG, Jian", PERSON) == 1.0
     assert score_names("Jian Shulan Zhang", "ZHANG, Jian", PERSON) >= CFG.review_threshold
     assert score_names("Vladimir Vladimirovich Putin", "Vladimir Putin", PERSON) >= CFG.review_threshold
+    # The explanation names the rule.
+    query, listed = normalise_name("淑兰 建 张", PERSON), normalise_name("ZHANG, Jian", PERSON)
+    explained = compare_names(query, listed, CFG, person=True)
+    assert explained.explain()["syllable_rules"] == ["syllable_surplus", "exact_syllables"]
 
 
 def test_romanised_syllables_are_never_particles() -> None:
