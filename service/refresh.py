@@ -81,6 +81,9 @@ def import_files(
         if src is not None:
             src.last_error = None
             src.last_checked_at = datetime.now(UTC)
+    if result.outcome != "unchanged":
+        with session_scope(settings.database_url) as session:
+            repo.analyse_entries(session)
     return result
 
 

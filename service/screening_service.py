@@ -101,7 +101,7 @@ class ScreeningContext:
         return "in_version_in_force" if mode == "version_in_force" else "unknown"
 
 
-def _freeze_long_lived() -> None:
+def freeze_long_lived() -> None:
     """Exempt what is alive now (above all the indexes just built) from the cyclic garbage collector.
 
     An index on the real lists is over a million objects: left to the collector, every full collection walks all of
@@ -150,7 +150,7 @@ class IndexCache:
                 self._indexes[key] = index
                 while len(self._indexes) > self._max:
                     self._indexes.popitem(last=False)
-                _freeze_long_lived()
+                freeze_long_lived()
         return ScreeningContext(index, {s.list_id: s for s in selected}, as_of)
 
     @staticmethod

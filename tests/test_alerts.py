@@ -4,7 +4,7 @@ Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 
 from service import alerts, audit
 from service.core.errors import NotFoundError
+from service.db import alerts_repo
 from service.db.models import Alert, AuditEvent
 from service.db.session import engine_for, session_scope
 from service.inputs import CounterpartyIn
@@ -317,3 +318,44 @@ def test_document_matches_decide_as_the_matcher_did(listed: Settings) -> None:
             assert alerts.decision_of(document["matches"], MatchConfig()) == (document["decision"], document["rule"])
         seen.add(document["rule"])
     assert {"identifier_match", "strong_name_with_corroboration", "score_above_review_threshold"} <= seen
+
+
+def test_alert_lookup_by_fingerprint_keeps_to_its_organisation_and_statuses(settings: Settings) -> None:
+    """`for_fingerprints` (the lookup of every screening with hits) on both databases: only the organisation's
+    alerts, only the asked statuses, every fingerprint asked for, across more fingerprints than one query takes."""
+    now = datetime.now(UTC)
+    statuses = ("open", "false_positive", "true_match")
+    rows = [
+        {
+            "org_id": org,
+            "fingerprint": f"fp-{n:04d}",
+            "counterparty": {"name": f"party {n}"},
+            "list_id": "test",
+            "entity_id": f"E-{n}-{status}",
+            "entity_name": "x",
+            "content_hash": "h",
+            "list_version": "test@2026-01-01#1",
+            "score": 0.9,
+            "decision": "REVIEW",
+            "match": {},
+            "source": "screen",
+            "source_ref": None,
+            "status": status,
+            "occurrences": 1,
+            "closing_decision_id": None,
+            "created_at": now,
+            "updated_at": now,
+            "last_seen_at": now,
+        }
+        for org in ("org-a", "org-b")
+        for n in range(700)
+        for status in statuses
+    ]
+    with session_scope(settings.database_url) as session:
+        alerts_repo.insert_alerts(session, rows)
+    asked = [f"fp-{n:04d}" for n in range(700)] + ["fp-none"]
+    with session_scope(settings.database_url) as session:
+        found = alerts_repo.for_fingerprints(session, "org-a", asked, ("open", "true_match"))
+    got = sorted((r.fingerprint, r.status) for r in found)
+    assert got == sorted((f"fp-{n:04d}", s) for n in range(700) for s in ("open", "true_match"))
+    assert all(r.entity_id.endswith(r.status) for r in found)

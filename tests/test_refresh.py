@@ -103,3 +103,25 @@ def test_http_error_status_is_unreachable(settings: Settings, web_root: tuple[Pa
     assert report[0].outcome == "unreachable"
     assert "HTTP 404" in report[0].message
     assert _active(settings) is None
+
+
+def test_an_import_leaves_fresh_planner_statistics(settings: Settings, web_root: tuple[Path, str]) -> None:
+    """On PostgreSQL a new version is analysed at once: the batches screened right after an import must not wait
+    for autovacuum to give the planner row counts for the entry lookups (nothing to analyse on SQLite)."""
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("planner statistics are PostgreSQL's")
+    from sqlalchemy import text
+
+    def analyses() -> int:
+        with session_scope(settings.database_url) as session:
+            count = session.scalar(text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'list_entry'"))
+            return int(count or 0)
+
+    root, base = web_root
+    write_sdn(root, V1)
+    _sources(settings, f"{base}/sdn.csv")
+    before = analyses()
+    assert [r.outcome for r in refresh_all(settings)] == ["activated"]
+    assert analyses() == before + 1
+    assert [r.outcome for r in refresh_all(settings)] == ["not_modified"]  # nothing stored, nothing analysed
+    assert analyses() == before + 1

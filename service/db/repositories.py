@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from service.core.model import ListEntry
@@ -71,6 +71,15 @@ def add_version(session: Session, version: ListVersion, entries: Iterable[ListEn
             batch = []
     if batch:
         session.execute(insert(ListEntryRow), batch)
+
+
+def analyse_entries(session: Session) -> None:
+    """Give PostgreSQL's planner fresh statistics of `list_entry` after an import added a version's rows.
+
+    Until autovacuum gets to them it has none, and looked a batch chunk's matched entities up by version alone,
+    walking every entry of the active versions (30 ms a chunk, where the (version, entity) lookup takes 2 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE list_entry"))
 
 
 def versions_of(session: Session, list_id: str) -> Sequence[ListVersion]:
