@@ -30,7 +30,7 @@ from service.db import repositories as repo
 from service.db.session import session_scope
 from service.inputs import CounterpartyIn
 
-ALGORITHM = "rapidfuzz-token-align/3"  # /3: Han and Hangul syllable rules; /2: token graph, spacing variants
+ALGORITHM = "rapidfuzz-token-align/4"  # /4: j and y in syllabic names; /3: Han and Hangul syllable rules
 # Frozen, so one instance serves every screening that brings no configuration of its own.
 DEFAULT_MATCH_CONFIG = MatchConfig()
 

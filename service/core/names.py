@@ -91,6 +91,11 @@ SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
 # ("cheng" 成 / "chen" 陈), not a typo, so a Han-written name's syllables only match exactly. Hangul keeps fuzzy
 # matching: South Korean and McCune-Reischauer spellings of one syllable differ ("young" / "yong").
 EXACT_SYLLABLE_SCRIPTS = frozenset({"Han"})
+# The skeleton folds "j" and "y" into "i" (Russian й: "Sergej", "Sergey", "Sergei"). Pinyin, Korean and Japanese
+# romanisations write two different sounds with them ("jian" 建 / "yan" 岩, "jong" 종 / "yong" 용), so where either
+# name is syllabic, a part spelled with an initial j is never paired with one spelled with an initial y, even as a
+# typo.
+_GLIDES = "jy"
 # Names with more joinable tokens than this get no spacing variants (the pairs grow quadratically).
 MAX_JOINABLE = 8
 
@@ -288,8 +293,8 @@ class NameComparison:
     legal_form_adjust: float = 0.0  # legal forms, seats and country qualifiers together
     places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     countries: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    # The syllabic-script rules that applied: "syllable_surplus" (an unmatched syllable is another name) and
-    # "exact_syllables" (a Han-written name: no typo credit).
+    # The syllabic-script rules that applied: "syllable_surplus" (an unmatched syllable is another name),
+    # "exact_syllables" (a Han-written name: no typo credit) and "distinct_j_y" (parts told apart by j / y).
     syllable_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
@@ -341,22 +346,33 @@ def compare_names(
     # of tokens (word order can never change a score).
     candidates: list[_Candidate] = []
     exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
+    glides = (_glides(a), _glides(b)) if a.syllabic or b.syllabic else None
+    glide_clash = False
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
         for j, y in enumerate(b_tokens):
             if x == y:
-                candidates.append((-1.0, x, y, (i,), (j,)))
+                sim = 1.0
+            elif exact_only:
                 continue
-            if exact_only:
-                continue
-            if near is not None and b_kinds[j] <= PARTICLE:
+            elif near is not None and b_kinds[j] <= PARTICLE:
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
-                candidates.append((-sim, x, y, (i,), (j,)))
-    candidates.extend(join_candidates(a, b))
+                if glides is not None and _j_against_y(glides[0][x], glides[1][y]):
+                    glide_clash = True
+                else:
+                    candidates.append((-sim, x, y, (i,), (j,)))
+    if glides is None:
+        candidates.extend(join_candidates(a, b))
+    else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
+        for candidate in join_candidates(a, b):
+            if _spelled_keeping_j_y(a, candidate[3]) == _spelled_keeping_j_y(b, candidate[4]):
+                candidates.append(candidate)
+            else:
+                glide_clash = True
     candidates.sort()
     used_a = [False] * len(a_tokens)
     used_b = [False] * len(b_tokens)
@@ -414,6 +430,8 @@ def compare_names(
     rules: tuple[str, ...] = ("syllable_surplus",) if surplus_rule else ()
     if exact_only:
         rules += ("exact_syllables",)
+    if glide_clash:
+        rules += ("distinct_j_y",)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
@@ -421,7 +439,12 @@ def compare_names(
     token_score = numerator / denominator if denominator else 0.0
     score = token_score
     spacing_variant = merged
-    if a.concat == b.concat and a_tokens != b_tokens:
+    every_a, every_b = range(len(a_tokens)), range(len(b_tokens))
+    if (
+        a.concat == b.concat
+        and a_tokens != b_tokens
+        and (glides is None or _spelled_keeping_j_y(a, every_a) == _spelled_keeping_j_y(b, every_b))
+    ):
         score = 1.0  # the same letters split differently ("van der bilt" / "vanderbilt")
         spacing_variant = True
     cap: str | None = None
@@ -457,6 +480,29 @@ def compare_names(
         countries=(a.countries, b.countries),
         syllable_rules=rules,
     )
+
+
+def _glides(name: NormName) -> dict[str, set[str]]:
+    """Token → how its spellings in the name begin: "j", "y" or "" (`latin` keeps the spellings before the fold)."""
+    found: dict[str, set[str]] = {}
+    for spelled in name.latin.split():
+        found.setdefault(skeleton(spelled), set()).add(spelled[0] if spelled[0] in _GLIDES else "")
+    return found
+
+
+def _spelled_keeping_j_y(name: NormName, indexes: Sequence[int]) -> str | None:
+    """The name's tokens at `indexes`, joined, with j and y left unfolded (None when a token there has spellings
+    that differ in them, so that the comparison cannot tell)."""
+    spellings: dict[str, set[str]] = {}
+    for spelled in name.latin.split():
+        spellings.setdefault(skeleton(spelled), set()).add(skeleton(spelled, keep_j_y=True))
+    parts = [spellings[name.tokens[i]] for i in indexes]
+    return None if any(len(p) > 1 for p in parts) else "".join(next(iter(p)) for p in parts)
+
+
+def _j_against_y(a: set[str], b: set[str]) -> bool:
+    """One token spelled only with an initial j, the other only with an initial y (either way round)."""
+    return not a & b and "" not in a and "" not in b
 
 
 def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[float]) -> tuple[float, float]:

@@ -120,6 +120,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("ou", "u"),  # French-style romanisation of Arabic: "Oussama"/"Usama"
     ("ae", "ai"),  # "Qaeda"/"Qaida", "Michael"/"Mikhail", "Rafael"/"Rafail"
 )
+_FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 _DOUBLES = re.compile(r"(.)\1+")
 # Hangul: each syllable block is a name part ("김병철" = Kim Pyong Chol), romanised letter by letter the way the
 # sanctions lists write North Korean names (McCune-Reischauer without diacritics: 김정은 = Kim Jong Un, 최 = Choe).
@@ -199,11 +200,12 @@ def _hangul(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=200_000)  # names repeat their words
-def skeleton(token: str) -> str:
-    """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'."""
+def skeleton(token: str, keep_j_y: bool = False) -> str:
+    """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'.
+    `keep_j_y` skips the j/y folds, for names whose romanisation writes two sounds with them (pinyin, Korean)."""
     if any(ch.isdigit() for ch in token):
         return token  # numbers are identity; never fold them
-    for old, new in _FOLDS:
+    for old, new in _FOLDS_KEEPING_J_Y if keep_j_y else _FOLDS:
         if old in token:
             token = token.replace(old, new)
     return _DOUBLES.sub(r"\1", token)

@@ -239,3 +239,25 @@ def test_han_syllables_match_exactly_hangul_fuzzily() -> None:
     assert score_names("Cheng Zhu", "CHEN, Zhu", PERSON) >= CFG.report_threshold  # Latin: a typo is possible
     # South Korean and McCune-Reischauer spellings of one Hangul syllable still meet ("young" / "yong").
     assert score_names("김영남", "KIM Young Nam", PERSON) >= CFG.review_threshold
+
+
+def test_j_and_y_are_different_sounds_in_syllabic_names() -> None:
+    # The skeleton folds j and y into i for Russian й ("Sergej" / "Sergey"); pinyin and Korean romanisation write
+    # two sounds with them: 종 "jong" is not 용 "yong" (nor "young"), 岩 "yan" is not 建 "jian".
+    assert score_names("종수 김", "KIM, Yong Su", PERSON) < CFG.review_threshold
+    assert score_names("정남 김", "Young-Nam KIM", PERSON) < CFG.review_threshold
+    assert score_names("岩 张", "ZHANG, Jian", PERSON) < CFG.review_threshold
+    # The same sound still meets in either script, and Latin-script names keep the fold.
+    assert score_names("정남 김", "KIM Jong Nam", PERSON) == 1.0
+    assert score_names("용수 김", "KIM, Yong Su", PERSON) == 1.0
+    assert score_names("Sergej Ivanov", "Sergey Ivanov", PERSON) == 1.0
+    assert score_names("Kim Jong Su", "Kim Yong Su", PERSON) >= CFG.review_threshold
+    # Spacing variants too: the same letters must also have the same j and y.
+    assert score_names("용준 김", "Kim Yongjun", PERSON) == 1.0
+    assert score_names("용준 김", "Kim Jongyun", PERSON) < CFG.review_threshold
+    assert score_names("嘉颖 王", "WANG, Jiaying", PERSON) == 1.0
+    assert score_names("嘉颖 王", "WANG, Yaying", PERSON) < CFG.review_threshold
+    assert score_names("Wang Jiaying", "Wang Yaying", PERSON) == 1.0  # Latin script: the fold holds
+    assert score_names("丽丽 王", "WANG, Lili", PERSON) == 1.0  # a syllable spelled twice
+    query, listed = normalise_name("종수 김", PERSON), normalise_name("KIM, Yong Su", PERSON)
+    assert compare_names(query, listed, CFG, person=True).explain()["syllable_rules"] == ["distinct_j_y"]
