@@ -346,7 +346,7 @@ def compare_names(
     # of tokens (word order can never change a score).
     candidates: list[_Candidate] = []
     exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
-    glides = (_glides(a), _glides(b)) if a.syllabic or b.syllabic else None
+    unfolded = (_unfolded(a), _unfolded(b)) if a.syllabic or b.syllabic else None
     glide_clash = False
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
@@ -361,15 +361,15 @@ def compare_names(
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
-                if glides is not None and _j_against_y(glides[0][x], glides[1][y]):
+                if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
-    if glides is None:
+    if unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
         for candidate in join_candidates(a, b):
-            if _spelled_keeping_j_y(a, candidate[3]) == _spelled_keeping_j_y(b, candidate[4]):
+            if _spelled_keeping_j_y(a, unfolded[0], candidate[3]) == _spelled_keeping_j_y(b, unfolded[1], candidate[4]):
                 candidates.append(candidate)
             else:
                 glide_clash = True
@@ -439,11 +439,14 @@ def compare_names(
     token_score = numerator / denominator if denominator else 0.0
     score = token_score
     spacing_variant = merged
-    every_a, every_b = range(len(a_tokens)), range(len(b_tokens))
     if (
         a.concat == b.concat
         and a_tokens != b_tokens
-        and (glides is None or _spelled_keeping_j_y(a, every_a) == _spelled_keeping_j_y(b, every_b))
+        and (
+            unfolded is None
+            or _spelled_keeping_j_y(a, unfolded[0], range(len(a_tokens)))
+            == _spelled_keeping_j_y(b, unfolded[1], range(len(b_tokens)))
+        )
     ):
         score = 1.0  # the same letters split differently ("van der bilt" / "vanderbilt")
         spacing_variant = True
@@ -482,27 +485,26 @@ def compare_names(
     )
 
 
-def _glides(name: NormName) -> dict[str, set[str]]:
-    """Token → how its spellings in the name begin: "j", "y" or "" (`latin` keeps the spellings before the fold)."""
+def _unfolded(name: NormName) -> dict[str, set[str]]:
+    """Token → its spellings in the name with j and y left unfolded (`latin` keeps the words before the folds)."""
     found: dict[str, set[str]] = {}
-    for spelled in name.latin.split():
-        found.setdefault(skeleton(spelled), set()).add(spelled[0] if spelled[0] in _GLIDES else "")
+    for word in name.latin.split():
+        found.setdefault(skeleton(word), set()).add(skeleton(word, keep_j_y=True))
     return found
 
 
-def _spelled_keeping_j_y(name: NormName, indexes: Sequence[int]) -> str | None:
-    """The name's tokens at `indexes`, joined, with j and y left unfolded (None when a token there has spellings
-    that differ in them, so that the comparison cannot tell)."""
-    spellings: dict[str, set[str]] = {}
-    for spelled in name.latin.split():
-        spellings.setdefault(skeleton(spelled), set()).add(skeleton(spelled, keep_j_y=True))
-    parts = [spellings[name.tokens[i]] for i in indexes]
-    return None if any(len(p) > 1 for p in parts) else "".join(next(iter(p)) for p in parts)
-
-
 def _j_against_y(a: set[str], b: set[str]) -> bool:
-    """One token spelled only with an initial j, the other only with an initial y (either way round)."""
-    return not a & b and "" not in a and "" not in b
+    """Every spelling of one token begins with j and every spelling of the other with y (either way round)."""
+    firsts_a = {s[0] if s[0] in _GLIDES else "" for s in a}
+    firsts_b = {s[0] if s[0] in _GLIDES else "" for s in b}
+    return not firsts_a & firsts_b and "" not in firsts_a and "" not in firsts_b
+
+
+def _spelled_keeping_j_y(name: NormName, unfolded: dict[str, set[str]], indexes: Sequence[int]) -> str | None:
+    """The name's tokens at `indexes`, joined, with j and y unfolded (None when a token there has spellings that
+    differ in them, so that the comparison cannot tell)."""
+    parts = [unfolded[name.tokens[i]] for i in indexes]
+    return None if any(len(p) > 1 for p in parts) else "".join(next(iter(p)) for p in parts)
 
 
 def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[float]) -> tuple[float, float]:
