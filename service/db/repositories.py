@@ -77,9 +77,10 @@ def analyse_entries(session: Session) -> None:
     """Give PostgreSQL's planner fresh statistics of `list_entry` after an import added a version's rows.
 
     Until autovacuum gets to them it has none, and looked a batch chunk's matched entities up by version alone,
-    walking every entry of the active versions (30 ms a chunk, where the (version, entity) lookup takes 2 ms)."""
+    walking every entry of the active versions (30 ms a chunk, where the (version, entity) lookup takes 2 ms). The
+    columns lookups filter on are enough: 0.15 s, where the whole table with its JSON documents takes 0.9 s."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE list_entry"))
+        session.execute(text("ANALYZE list_entry (version_id, entity_id)"))
 
 
 def versions_of(session: Session, list_id: str) -> Sequence[ListVersion]:
