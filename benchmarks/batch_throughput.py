@@ -95,7 +95,7 @@ def main() -> int:
             print(f"POST answered 202 in {accepted - sent:.2f}s", flush=True)
             batch: dict[str, Any] = {}
             last_report = 0.0
-            # One client for every poll: a new one per request builds an SSL context (about 40 ms of CPU), which
+            # One client for every poll: a new one per request builds an SSL context (about 50 ms of CPU), which
             # took a tenth of a core from the two the measured processes share.
             with httpx.Client(base_url=api, headers=auth, timeout=30) as poller:
                 while time.perf_counter() - sent < args.timeout:
