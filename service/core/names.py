@@ -345,8 +345,9 @@ def compare_names(
     # Every related token pair, best first; ties broken on the tokens so the result depends only on the multisets
     # of tokens (word order can never change a score).
     candidates: list[_Candidate] = []
+    syllabic = a.syllabic or b.syllabic
     exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
-    unfolded = (_unfolded(a), _unfolded(b)) if a.syllabic or b.syllabic else None
+    unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
     glide_clash = False
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
@@ -419,7 +420,6 @@ def compare_names(
     words_a, initials_a = _leftovers(used_a, a_kinds, mass_a)
     words_b, initials_b = _leftovers(used_b, b_kinds, mass_b)
     conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
-    syllabic = a.syllabic or b.syllabic
     if conflict:
         factor = config.conflict_weight
     elif person and not syllabic:

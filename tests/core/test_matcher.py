@@ -129,8 +129,9 @@ def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
         negatives = [line.split(",")[0] for line in fh.read().splitlines()[1:200]]
     queries += [Query(n, EntityType.PERSON) for n in rng.sample(negatives, 4)]
     queries += [Query("SHUVALOV, Igor Ivanovich"), Query("CUBATABACO"), Query("Muhammad AL-HAxATI"), Query("BozCai")]
-    # Han and Hangul names: syllables that are particles elsewhere, exact-only and surplus rules (names.py).
-    queries += [Query(n, EntityType.PERSON) for n in ("雷 张", "淑兰 建 张", "彬 麦", "김영남", "成 朱", "陈明国")]
+    # Han and Hangul names: syllables that are particles elsewhere, exact-only, surplus and j/y rules (names.py).
+    syllabic = ("雷 张", "淑兰 建 张", "彬 麦", "김영남", "成 朱", "陈明国", "종수 김", "嘉颖 王")
+    queries += [Query(n, EntityType.PERSON) for n in syllabic]
     compared = 0
     for query in queries:
         fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(query, CFG)}
