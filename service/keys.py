@@ -24,7 +24,7 @@ from service.access import Principal, Role
 from service.core.errors import NotFoundError, ScreeningError
 from service.db import audit_repo
 from service.db.models import ApiKeyRow, Organisation
-from service.db.session import engine_for, session_scope
+from service.db.session import read_on_loop, session_scope
 
 TOKEN_PREFIX = "sk_"
 PREFIX_LENGTH = 10  # "sk_" and the first 7 random characters: enough to tell keys apart, useless to guess
@@ -203,10 +203,9 @@ _KEY_STATE = select(
 
 
 def _lookup(url: str, digest: str) -> KeyState | None:
-    # Every request reads its key afresh (a revocation counts from the next request): one indexed read on a pooled
-    # connection, without an ORM session around it.
-    with engine_for(url).connect() as connection:
-        row = connection.execute(_KEY_STATE, {"digest": digest}).first()
+    # Every request reads its key afresh (a revocation counts from the next request): one indexed read, without an
+    # ORM session around it, on the event loop's own connection (`allow` runs on the loop).
+    row = read_on_loop(url, _KEY_STATE, {"digest": digest})
     if row is None or not hmac.compare_digest(row.token_sha256, digest):
         return None
     return KeyState(row.id, row.org_id, row.role, row.expires_at, row.revoked_at)

@@ -136,11 +136,35 @@ class IndexCache:
             self._current = (now, db_url, selected)
         return selected
 
+    @staticmethod
+    def _key(db_url: str, selected: list[SelectedVersion]) -> tuple[str, tuple[tuple[str, int, str], ...]]:
+        # Content hashes in the key: a version id alone can repeat after a database is recreated.
+        return db_url, tuple(sorted((s.list_id, s.version_id, s.sha256) for s in selected))
+
+    def ready(self, db_url: str) -> ScreeningContext | None:
+        """The current context if `context` would give it without reading the database, building an index or
+        waiting for a build; None otherwise. For an event loop, which must not block: on None, call `context` in a
+        thread."""
+        current = self._current
+        if current is None or current[1] != db_url or time.monotonic() - current[0] >= self._ttl:
+            return None
+        selected = current[2]
+        key = self._key(db_url, selected)
+        if not self._lock.acquire(blocking=False):  # a build holds it for seconds
+            return None
+        try:
+            index = self._indexes.get(key)
+            if index is None:
+                return None
+            self._indexes.move_to_end(key)
+        finally:
+            self._lock.release()
+        return ScreeningContext(index, {s.list_id: s for s in selected}, None)
+
     def context(self, db_url: str, as_of: date | None = None) -> ScreeningContext:
         """The index for the versions to screen against now (or on `as_of`), built on first use."""
         selected = self._selection(db_url, as_of)
-        # Content hashes in the key: a version id alone can repeat after a database is recreated.
-        key = (db_url, tuple(sorted((s.list_id, s.version_id, s.sha256) for s in selected)))
+        key = self._key(db_url, selected)
         with self._lock:
             index = self._indexes.get(key)
             if index is not None:

@@ -8,6 +8,7 @@ import base64
 import binascii
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -67,7 +68,10 @@ class Answer:
     document: dict[str, Any]
     as_of: date | None
     actor: audit.Actor
-    alerted: Sequence[alerts.Screened] = ()  # its screened parties, the good-guy memory already applied
+    alerted: Sequence[alerts.Screened] = ()  # its screened parties
+    # False: `alerted` have not met the organisation's good-guy memory yet; the storing transaction applies it (one
+    # lookup for its whole group) before the document, whose decision it may change, is stored.
+    memory_applied: bool = True
 
 
 def record(
@@ -92,6 +96,12 @@ def record_many(session: Session, answers: list[Answer], now: datetime | None = 
     transaction and a few bulk statements whatever their number; the new screening ids, in order."""
     now = now or datetime.now(UTC)
     ids = [str(uuid.uuid4()) for _ in answers]
+    unremembered: dict[str, list[alerts.Screened]] = {}
+    for answer in answers:
+        if not answer.memory_applied:
+            unremembered.setdefault(answer.org_id, []).extend(answer.alerted)
+    for org_id, parties in unremembered.items():
+        alerts.apply_memory(session, org_id, parties)
     session.execute(
         _INSERT,
         [
@@ -160,8 +170,14 @@ class Evidence:
         """Store the answer with its event and open its parties' alerts, in one transaction that concurrent
         screenings may share (`service.db.group_commit`); the answer as returned, naming its `screening_id`."""
         answer = Answer(self.org_id, kind, request, document, as_of, self.actor, self.parties)
-        screening_id = group_commit.for_url(self.url, record_many).run(answer)
-        return {**document, "screening_id": screening_id}
+        return {**document, "screening_id": store(self.url, answer).result()}
+
+
+def store(url: str, answer: Answer) -> Future[str]:
+    """Queue an answer for the process's group commit to `url` (`service.db.group_commit`): stored with its event and
+    its parties' alerts in a transaction that concurrent screenings may share. The future resolves to the new
+    screening id once committed; an async handler awaits it without holding a thread."""
+    return group_commit.for_url(url, record_many).submit(answer)
 
 
 @contextmanager

@@ -2,18 +2,20 @@
 
 Every stored screening appends to its organisation's audit chain, and appends to a chain are serialised until the
 appending transaction commits: with one transaction per request, a process answers at most one request per commit
-(a WAL flush). Here a request hands what it must write to a `GroupCommit` and waits; one waiting thread at a time
-leads, writing every payload queued so far with one call of the writer (bulk statements) in one transaction, then
-hands the lead to a thread that queued meanwhile. Each payload stays atomic: if the shared transaction fails, it is
-rolled back and every payload of the group is written again in a transaction of its own, so one bad payload fails
-alone.
+(a WAL flush). Here a request hands what it must write to a `GroupCommit` and gets a future; one writer thread per
+process and database takes everything queued so far, writes it with one call of the writer (bulk statements) in one
+transaction, and resolves the futures. Nobody else waits in a thread: an async handler awaits its future on the
+event loop, so the only threads competing for the interpreter are the loop and the writer. Each payload stays
+atomic: if the shared transaction fails, it is rolled back and every payload of the group is written again in a
+transaction of its own, so one bad payload fails alone.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
@@ -23,18 +25,8 @@ from service.db.session import session_scope
 P = TypeVar("P")
 R = TypeVar("R")
 
-# Units per shared transaction, at most: a group's requests all wait for its commit.
+# Payloads per shared transaction, at most: a group's requests all wait for its commit.
 MAX_GROUP = 64
-
-
-@dataclass(eq=False)
-class _Unit(Generic[P, R]):
-    payload: P
-    wake: threading.Event = field(default_factory=threading.Event)
-    lead: bool = False  # this unit's thread runs the next group
-    finished: bool = False
-    result: R | None = None
-    error: BaseException | None = None
 
 
 class GroupCommit(Generic[P, R]):
@@ -44,64 +36,55 @@ class GroupCommit(Generic[P, R]):
     def __init__(self, url: str, write: Callable[[Session, list[P]], list[R]]) -> None:
         self._url = url
         self._write = write
-        self._lock = threading.Lock()
-        self._pending: list[_Unit[P, R]] = []
-        self._leading = False  # a thread is running a group; when False, nothing is pending
+        self._ready = threading.Condition()
+        self._pending: list[tuple[P, Future[R]]] = []
+        self._thread: threading.Thread | None = None
+        self._pid = 0  # the process that started the thread: a forked child must start its own
+
+    def submit(self, payload: P) -> Future[R]:
+        """Queue `payload`; its future resolves to its result once committed (or to the writer's exception)."""
+        future: Future[R] = Future()
+        # Running from the start: a caller that stops waiting (a client gone) cannot cancel it, its write still lands.
+        future.set_running_or_notify_cancel()
+        with self._ready:
+            if self._thread is None or self._pid != os.getpid():
+                self._pending = []  # a forked child's copy of its parent's queue belongs to nobody here
+                self._thread = threading.Thread(target=self._serve, name="group-commit", daemon=True)
+                self._pid = os.getpid()
+                self._thread.start()
+            self._pending.append((payload, future))
+            self._ready.notify()
+        return future
 
     def run(self, payload: P) -> R:
-        """Write `payload` in a transaction, possibly shared with other threads' payloads; its result once committed
-        (or the writer's exception, rolled back)."""
-        unit: _Unit[P, R] = _Unit(payload)
-        with self._lock:
-            self._pending.append(unit)
-            if not self._leading:
-                self._leading = unit.lead = True
+        """Write `payload`, waiting in this thread for the commit (synchronous callers)."""
+        return self.submit(payload).result()
+
+    def _serve(self) -> None:
         while True:
-            if unit.lead:
-                unit.lead = False
-                self._lead()  # the group holds this unit: it is first in the queue when handed the lead
-            if unit.finished:
-                break
-            unit.wake.wait()
-            unit.wake.clear()
-        if unit.error is not None:
-            raise unit.error
-        return unit.result  # type: ignore[return-value]
-
-    def _lead(self) -> None:
-        with self._lock:
-            group, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
-        try:
+            with self._ready:
+                while not self._pending:
+                    self._ready.wait()
+                group, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
             self._commit(group)
-        finally:
-            for unit in group:
-                unit.finished = True
-                unit.wake.set()
-            with self._lock:
-                if self._pending:
-                    successor = self._pending[0]
-                    successor.lead = True
-                    successor.wake.set()
-                else:
-                    self._leading = False
 
-    def _commit(self, group: list[_Unit[P, R]]) -> None:
+    def _commit(self, group: list[tuple[P, Future[R]]]) -> None:
         try:
             with session_scope(self._url) as session:
-                results = self._write(session, [unit.payload for unit in group])
-        except BaseException as error:
+                results = self._write(session, [payload for payload, _ in group])
+        except BaseException as error:  # the writer's failure belongs to its callers, never to this thread
             if len(group) == 1:
-                group[0].error = error
+                group[0][1].set_exception(error)
                 return
-            for unit in group:  # isolate the failing unit: each alone
+            for payload, future in group:  # isolate the failing payload: each alone
                 try:
                     with session_scope(self._url) as session:
-                        unit.result = self._write(session, [unit.payload])[0]
+                        future.set_result(self._write(session, [payload])[0])
                 except BaseException as own:
-                    unit.error = own
+                    future.set_exception(own)
             return
-        for unit, result in zip(group, results, strict=True):
-            unit.result = result
+        for (_, future), result in zip(group, results, strict=True):
+            future.set_result(result)
 
 
 _WRITERS: dict[tuple[str, Callable[..., Any]], GroupCommit[Any, Any]] = {}

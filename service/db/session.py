@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, Row, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.json_columns import dumps as json_dumps
@@ -40,6 +41,29 @@ def make_engine(url: str) -> Engine:
 def engine_for(url: str) -> Engine:
     """One engine per database URL per process."""
     return make_engine(url)
+
+
+@lru_cache(maxsize=8)
+def loop_engine_for(url: str) -> Engine:
+    """A one-connection engine for the reads an event loop makes itself (each request's API key), where a thread hop
+    would cost more than the read. Its own connection: the loop never waits for one that threads hold. Autocommit: a
+    read is one round trip, without BEGIN and ROLLBACK. No pre-ping (another round trip): `read_on_loop` replaces a
+    connection found dead and reads again."""
+    if url.startswith("sqlite"):
+        return make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    return create_engine(url, pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT", json_serializer=json_dumps)
+
+
+def read_on_loop(url: str, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+    """The first row of a read on `loop_engine_for(url)`, retried once on a connection the server had closed."""
+    for attempt in (1, 2):
+        try:
+            with loop_engine_for(url).connect() as connection:
+                return connection.execute(statement, params).first()
+        except DBAPIError as error:
+            if not error.connection_invalidated or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @lru_cache(maxsize=8)
