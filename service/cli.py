@@ -56,14 +56,19 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.server import APP, balanced_by_kernel, serve_processes
     from workers.dispatch import EmbeddedScheduler
 
     settings = get_settings()
     if not settings.broker_url:
         EmbeddedScheduler(settings.refresh_interval_seconds, settings.sweep_interval_seconds).start()
     if workers > 1:
-        # Synchronous screening is CPU-bound Python: one process per core is what scales it.
-        uvicorn.run("service.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        # Synchronous screening is CPU-bound Python: one process per core is what scales it, each on its own socket
+        # where the kernel can spread connections (`service.api.server`).
+        if balanced_by_kernel():
+            serve_processes(host, port, workers)
+        else:
+            uvicorn.run(APP, factory=True, host=host, port=port, workers=workers)
     else:
         uvicorn.run(create_app(settings), host=host, port=port)
 
