@@ -48,10 +48,18 @@ def loop_engine_for(url: str) -> Engine:
     """A one-connection engine for the reads an event loop makes itself (each request's API key), where a thread hop
     would cost more than the read. Its own connection: the loop never waits for one that threads hold. Autocommit: a
     read is one round trip, without BEGIN and ROLLBACK. No pre-ping (another round trip): `read_on_loop` replaces a
-    connection found dead and reads again."""
+    connection found dead and reads again. Short connect and statement timeouts: while it waits, the loop serves
+    nobody, so an unreachable or locked database fails the read within seconds instead."""
     if url.startswith("sqlite"):
         return make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    return create_engine(url, pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT", json_serializer=json_dumps)
+    return create_engine(
+        url,
+        pool_size=1,
+        max_overflow=0,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000"},
+        json_serializer=json_dumps,
+    )
 
 
 def read_on_loop(url: str, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
