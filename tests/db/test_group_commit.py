@@ -65,6 +65,17 @@ def test_a_lone_payload_is_written_at_once_and_errors_propagate(db_url: str) -> 
     assert writer.run(21) == 42
     with pytest.raises(ZeroDivisionError):
         writer.run(-1)
-    assert writer.run(7) == 14  # the lead was handed back after the failure
+    assert writer.run(7) == 14  # the writer thread outlived the failure
     with session_scope(db_url) as session:
         assert {row[0] for row in session.execute(text("SELECT id FROM gc_probe"))} == {21, 7}
+
+
+def test_a_payload_is_written_even_if_its_caller_stops_waiting(db_url: str) -> None:
+    """A client that disconnects cancels its request's await; the screening it caused is still evidence."""
+    _setup(db_url)
+    writer = GroupCommit(db_url, _write)
+    future = writer.submit(5)
+    assert not future.cancel()
+    assert future.result(timeout=30) == 10
+    with session_scope(db_url) as session:
+        assert {row[0] for row in session.execute(text("SELECT id FROM gc_probe"))} == {5}
