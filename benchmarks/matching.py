@@ -13,6 +13,8 @@ import random
 import resource
 import sys
 import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,6 +68,38 @@ def _screen_all(texts: list[str]) -> int:
     assert _INDEX is not None
     cfg = MatchConfig()
     return sum(1 for text in texts if _INDEX.screen(Query(text), cfg).decision != "clear")
+
+
+def _own_index_worker(texts: list[str], ready: Barrier, elapsed: Queue[float]) -> None:
+    """A spawned process that builds its own index (as each API process does), waits for the others, then screens
+    `texts` and reports the seconds it took."""
+    entries, versions = load_real_lists()
+    global _INDEX
+    _INDEX = MatcherIndex.build(entries, versions)
+    freeze_long_lived()
+    ready.wait()
+    start = time.perf_counter()
+    _screen_all(texts)
+    elapsed.put(time.perf_counter() - start)
+
+
+def _own_index_throughput(texts: list[str], workers: int) -> float:
+    """Queries per second of `workers` processes each holding its own index, timed from when all are built."""
+    spawn = multiprocessing.get_context("spawn")
+    ready = spawn.Barrier(workers + 1)
+    elapsed: Queue[float] = spawn.Queue()
+    chunks = [texts[i::workers] for i in range(workers)]
+    processes = [spawn.Process(target=_own_index_worker, args=(chunk, ready, elapsed)) for chunk in chunks]
+    for process in processes:
+        process.start()
+    ready.wait()
+    start = time.perf_counter()
+    for _ in processes:
+        elapsed.get()
+    wall = time.perf_counter() - start
+    for process in processes:
+        process.join()
+    return len(texts) / wall
 
 
 def people(path: Path, limit: int | None = None, attributes: bool = False) -> list[Query]:
@@ -237,8 +271,17 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     throughput = len(mixed) / elapsed
     row(
-        f"screening throughput, {args.workers} process(es) ({len(mixed)} mixed q)",
+        f"screening throughput, {args.workers} forked process(es) ({len(mixed)} mixed q)",
         f"{throughput:,.0f} q/s",
+        "target >= 5,000",
+    )
+    # The same queries in processes that each built their own index: how API processes run. Forked workers share
+    # the parent's index (how Celery's pool runs) and pay a copy-on-write page fault for every page of it whose
+    # objects' reference counts a query first touches.
+    own = _own_index_throughput(mixed, args.workers) if args.workers > 1 else throughput
+    row(
+        f"screening throughput, {args.workers} process(es) with their own index",
+        f"{own:,.0f} q/s",
         "target >= 5,000",
     )
     from rapidfuzz import fuzz, process
@@ -249,7 +292,7 @@ def main() -> None:
     process.cdist(sample, distinct, scorer=fuzz.ratio, workers=-1, dtype="uint8")
     ex = len(sample) / (time.perf_counter() - start)
     row(f"anchor: exhaustive cdist fuzz.ratio vs {len(distinct)} names", f"{ex:,.0f} q/s", "all cores")
-    row("  throughput / anchor", f"{throughput / ex:.2f}x", "target >= 2.5x")
+    row("  throughput / anchor: forked / own index", f"{throughput / ex:.2f}x / {own / ex:.2f}x", "target >= 2.5x")
 
 
 if __name__ == "__main__":
