@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from service.api.server import balanced_by_kernel
+from tests.support.processes import stop_group
 
 BIN = Path(sys.executable).parent
 
@@ -90,12 +91,7 @@ def served(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[subprocess.P
         _wait(lambda: _health(port), 60, f"the API to answer; log: {tmp_path / 'serve.log'}")
         yield parent, port
     finally:
-        os.killpg(parent.pid, signal.SIGTERM)
-        try:
-            parent.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(parent.pid, signal.SIGKILL)
-            parent.wait()
+        stop_group(parent, timeout=30)
         assert parent.returncode == 0, (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
 
 

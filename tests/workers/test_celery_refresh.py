@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from service.db import repositories as repo
 from service.db.session import session_scope
 from service.settings import Settings
 from tests.conftest import REDIS_URL, service_missing
+from tests.support.processes import stop_group
 from tests.test_versions import V1, write_sdn
 
 pytestmark = pytest.mark.redis
@@ -53,11 +53,7 @@ def worker(settings: Settings, broker: str, tmp_path: Path) -> Iterator[subproce
         start_new_session=True,
     )
     yield proc
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    stop_group(proc)
     log.close()
 
 
