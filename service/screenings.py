@@ -93,7 +93,8 @@ def record(
 
 def record_many(session: Session, answers: list[Answer], now: datetime | None = None) -> list[str]:
     """Store screenings with their `item.screened` events and open their parties' alerts, in the caller's
-    transaction and a few bulk statements whatever their number; the new screening ids, in order."""
+    transaction and a few bulk statements whatever their number; the new screening ids, in order. Parties that have
+    not met the good-guy memory (`memory_applied=False`) meet it first, in this transaction."""
     now = now or datetime.now(UTC)
     ids = [str(uuid.uuid4()) for _ in answers]
     unremembered: dict[str, list[alerts.Screened]] = {}
