@@ -108,10 +108,9 @@ def main() -> int:
                                     errors.append(f"{status} {text[:200]}")
                     connection.close()
 
+                bodies = [[json.dumps(item).encode() for item in own] for own in per_client]  # off the clock
                 started = time.perf_counter()
                 if args.client == "asyncio":
-                    bodies = [[json.dumps(item).encode() for item in own] for own in per_client]
-                    started = time.perf_counter()
                     asyncio.run(_async_clients(host, int(port), headers, bodies, deadline, latencies, errors))
                 else:
                     threads = [threading.Thread(target=client, args=(own,)) for own in per_client]
@@ -127,16 +126,13 @@ def main() -> int:
                 latencies, failed, total = run_round([own[i * per : (i + 1) * per] for i in range(clients)])
                 errors += failed
                 ordered = sorted(latencies)
-
-                def pct(p: float, ordered: list[float] = ordered) -> float:
-                    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
-
                 print(
                     f"{name}: {len(ordered)} requests from {clients} client(s) in {total:.1f}s"
                     f" ({len(ordered) / total:,.0f} req/s)"
                 )
                 print(
-                    f"  p50 {pct(0.50):.1f} ms  p90 {pct(0.90):.1f} ms  p99 {pct(0.99):.1f} ms"
+                    f"  p50 {_ms(ordered, 0.50):.1f} ms  p90 {_ms(ordered, 0.90):.1f} ms"
+                    f"  p99 {_ms(ordered, 0.99):.1f} ms"
                     f"  max {ordered[-1] * 1000:.1f} ms"
                     f"  mean {statistics.mean(ordered) * 1000:.1f} ms  errors {len(failed)}",
                     flush=True,
@@ -147,6 +143,11 @@ def main() -> int:
             return 0 if not errors else 1
         finally:
             procs.stop()
+
+
+def _ms(ordered: list[float], p: float) -> float:
+    """The p-quantile of sorted latencies in seconds, in milliseconds."""
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
 async def _async_clients(

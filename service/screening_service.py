@@ -123,13 +123,17 @@ class IndexCache:
         self._lock = threading.Lock()
         self._current: tuple[float, str, list[SelectedVersion]] | None = None
 
-    def _selection(self, db_url: str, as_of: date | None) -> list[SelectedVersion]:
+    def _recent_selection(self, db_url: str) -> list[SelectedVersion] | None:
         # The active versions are re-read at most every `ttl` seconds for current screening (hot path).
+        current = self._current
+        if current is None or current[1] != db_url or time.monotonic() - current[0] >= self._ttl:
+            return None
+        return current[2]
+
+    def _selection(self, db_url: str, as_of: date | None) -> list[SelectedVersion]:
+        if as_of is None and (recent := self._recent_selection(db_url)) is not None:
+            return recent
         now = time.monotonic()
-        if as_of is None and self._current is not None:
-            at, url, selected = self._current
-            if url == db_url and now - at < self._ttl:
-                return selected
         with session_scope(db_url) as session:
             selected = select_versions(session, as_of)
         if as_of is None:
@@ -145,10 +149,9 @@ class IndexCache:
         """The current context if `context` would give it without reading the database, building an index or
         waiting for a build; None otherwise. For an event loop, which must not block: on None, call `context` in a
         thread."""
-        current = self._current
-        if current is None or current[1] != db_url or time.monotonic() - current[0] >= self._ttl:
+        selected = self._recent_selection(db_url)
+        if selected is None:
             return None
-        selected = current[2]
         key = self._key(db_url, selected)
         if not self._lock.acquire(blocking=False):  # a build holds it for seconds
             return None

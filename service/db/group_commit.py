@@ -56,10 +56,6 @@ class GroupCommit(Generic[P, R]):
             self._ready.notify()
         return future
 
-    def run(self, payload: P) -> R:
-        """Write `payload`, waiting in this thread for the commit (synchronous callers)."""
-        return self.submit(payload).result()
-
     def _serve(self) -> None:
         while True:
             with self._ready:

@@ -40,7 +40,7 @@ def test_concurrent_payloads_commit_together_and_a_failure_stays_alone(db_url: s
     def unit(i: int) -> int:
         if i < 8:
             gate.wait()  # the first eight arrive together
-        return writer.run(i)
+        return writer.submit(i).result()
 
     with ThreadPoolExecutor(max_workers=24) as pool:
         futures = [pool.submit(unit, i) for i in range(40)]
@@ -62,10 +62,10 @@ def test_concurrent_payloads_commit_together_and_a_failure_stays_alone(db_url: s
 def test_a_lone_payload_is_written_at_once_and_errors_propagate(db_url: str) -> None:
     _setup(db_url)
     writer = GroupCommit(db_url, _write)
-    assert writer.run(21) == 42
+    assert writer.submit(21).result() == 42
     with pytest.raises(ZeroDivisionError):
-        writer.run(-1)
-    assert writer.run(7) == 14  # the writer thread outlived the failure
+        writer.submit(-1).result()
+    assert writer.submit(7).result() == 14  # the writer thread outlived the failure
     with session_scope(db_url) as session:
         assert {row[0] for row in session.execute(text("SELECT id FROM gc_probe"))} == {21, 7}
 
