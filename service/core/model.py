@@ -34,7 +34,8 @@ class NameKind(StrEnum):
 
 
 @lru_cache(maxsize=65536)
-def _char_script(ch: str) -> str | None:
+def char_script(ch: str) -> str | None:
+    """The Unicode script of one character ("Latin", "Han", "Hangul", ...), None for unnamed code points."""
     try:
         script = unicodedata.name(ch).split(" ", 1)[0]
     except ValueError:
@@ -53,7 +54,7 @@ def detect_script(text: str) -> str:
     for ch in text:
         if not ch.isalpha():
             continue
-        script = _char_script(ch)
+        script = char_script(ch)
         if script is not None:
             counts[script] = counts.get(script, 0) + 1
     if not counts:

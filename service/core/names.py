@@ -17,6 +17,7 @@ index can bound the score of many names at once from per-token best similarities
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from rapidfuzz.distance import LCSseq
 
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
-from service.core.model import EntityType, detect_script
+from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import rewrite_tokens
 from service.core.places import split_countries, split_seat
 from service.core.translit import skeleton, to_latin
@@ -98,6 +99,10 @@ EXACT_SYLLABLE_SCRIPTS = frozenset({"Han"})
 _GLIDES = "jy"
 # Names with more joinable tokens than this get no spacing variants (the pairs grow quadratically).
 MAX_JOINABLE = 8
+# Scripts written one syllable per character that romanise one token per character: two names both written in one
+# of them are compared on the characters, because romanisation merges different ones (石 and 市 are both "shi",
+# 종 and 정 both "jong"): the romanised tokens find the candidates, the characters decide which pairs match.
+NATIVE_SCRIPTS = frozenset({"Han", "Hangul"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,7 @@ class NormName:
     legal_forms: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # registered seat set aside (service.core.places)
     countries: frozenset[str] = frozenset()  # country and region qualifiers set aside (service.core.places)
-    # Sorted tokens joined without spaces: "ab cd" and "abc d" are the same letters split differently.
+    # Sorted tokens glued without spaces: "ab cd" and "abc d" are the same letters split differently.
     concat: str = ""
     numbers: frozenset[str] = frozenset()
     strong_count: int = 0
@@ -119,6 +124,8 @@ class NormName:
     latin: str = field(default="", compare=False)  # the transliterated text, for explanations
     # Arabic nasab as written: the given name and the father's name around the first "bin" ("Salman bin Muhammad").
     nasab: tuple[str, str] | None = field(default=None, compare=False)
+    # For a name written in a NATIVE_SCRIPTS script: each token's character as written, aligned with `tokens`.
+    native: tuple[str, ...] = ()
 
     @property
     def syllabic(self) -> bool:
@@ -178,6 +185,11 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
             # "AT&T Inc.": "at" is a name here, not a form.
             raw_tokens, legal, places, countries = written_tokens, [], [], []
     written = [skeleton(t) for t in raw_tokens]
+    native: tuple[str, ...] = ()
+    if script in NATIVE_SCRIPTS:
+        characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
+        if len(characters) == len(written):  # one token per character, nothing dropped or added
+            native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     tokens = tuple(sorted(written))
     # Romanised syllables are name parts even where they spell a particle elsewhere (彬 "bin", 德 "de").
     kinds = tuple(STRONG if syllabic and k == PARTICLE else k for k in map(token_kind, tokens))
@@ -193,14 +205,32 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         legal_forms=frozenset(legal),
         places=frozenset(places),
         countries=frozenset(countries),
-        concat="".join(tokens),
+        concat=glue(tokens),
         numbers=frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER),
         strong_count=kinds.count(STRONG),
         has_initials=INITIAL in kinds,
         script=script,
         latin=" ".join(raw_tokens),
         nasab=nasab,
+        native=native,
     )
+
+
+_VOWELS = frozenset("aeiou")
+_NOT_GLUED = _VOWELS | frozenset("0123456789")
+
+
+def glue(parts: Sequence[str]) -> str:
+    """Tokens written as one word, the way `skeleton` would fold it: a consonant doubled across a junction is
+    written once ("ming" + "guo" = "minguo", the skeleton of "Mingguo"). Vowels stay doubled ("li" + "in" is not
+    "lin") and so do digits: numbers are identity."""
+    out = ""
+    for part in parts:
+        if out and part and out[-1] == part[0] and part[0] not in _NOT_GLUED:
+            out += part[1:]
+        else:
+            out += part
+    return out
 
 
 def spacing_variants(name: NormName) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -215,7 +245,7 @@ def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...]) -> dict[str, tuple[t
         for j in joinable:
             for k in joinable:
                 if j != k:
-                    key = tokens[j] + tokens[k]
+                    key = glue((tokens[j], tokens[k]))
                     joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
     return joins
 
@@ -272,6 +302,20 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
     return word_similarity(x, y, config)
 
 
+def gender_forms(x: str, y: str) -> bool:
+    """Two forms of one name that name two people, not one name misspelt: the feminine form, a final "a" added
+    ("Martin" / "Martina", "Ivanov" / "Ivanova", "Karim" / "Karima"), or another final vowel, which marks the
+    gender or the language of a given name ("Antonio" / "Antonia", "Andrei" / "Andrea", "Daniele" / "Daniela").
+    Transliteration changes vowels inside a name ("Usama" / "Osama", "Ladin" / "Laden"), not its ending."""
+    if len(x) > len(y):
+        x, y = y, x
+    if len(x) < 3:
+        return False
+    if len(y) == len(x) + 1:
+        return y[-1] == "a" and y.startswith(x)
+    return len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS
+
+
 def token_mass(token: str, kind: int, weights: Mapping[str, float] | None) -> float:
     """A token's share of a name: its length times its informativeness; an initial weighs 1."""
     if kind == INITIAL:
@@ -293,9 +337,12 @@ class NameComparison:
     legal_form_adjust: float = 0.0  # legal forms, seats and country qualifiers together
     places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     countries: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    # The syllabic-script rules that applied: "syllable_surplus" (an unmatched syllable is another name),
-    # "exact_syllables" (a Han-written name: no typo credit) and "distinct_j_y" (parts told apart by j / y).
-    syllable_rules: tuple[str, ...] = ()
+    # The name rules that applied: "syllable_surplus" (an unmatched syllable is another name), "exact_syllables"
+    # (a Han-written name: no typo credit), "distinct_j_y" (parts told apart by j / y), "native_characters" (both
+    # written in Han or Hangul: the characters decide), "gender_forms" (Antonio / Antonia kept apart),
+    # "initial_beside_unmatched_word" (an initial not counted as a name part), "spacing_variant_beside_unmatched_word"
+    # (a one-word spacing variant counted as one name part).
+    name_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
         """JSON-ready evidence behind the name score."""
@@ -309,7 +356,7 @@ class NameComparison:
             "places": [sorted(self.places[0]), sorted(self.places[1])],
             "countries": [sorted(self.countries[0]), sorted(self.countries[1])],
             "legal_form_adjust": self.legal_form_adjust,
-            "syllable_rules": list(self.syllable_rules),
+            "name_rules": list(self.name_rules),
         }
 
 
@@ -347,13 +394,19 @@ def compare_names(
     candidates: list[_Candidate] = []
     syllabic = a.syllabic or b.syllabic
     exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
+    # Both written in the same native script: a pair matches only when the characters are the same.
+    native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
-    glide_clash = False
+    glide_clash = gendered = False
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
         for j, y in enumerate(b_tokens):
-            if x == y:
+            if native:
+                if a.native[i] != b.native[j]:
+                    continue
+                sim = 1.0
+            elif x == y:
                 sim = 1.0
             elif exact_only:
                 continue
@@ -362,11 +415,16 @@ def compare_names(
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
+                if sim < 1.0 and person and gender_forms(x, y):
+                    gendered = True
+                    continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
-    if unfolded is None:
+    if native:
+        pass  # one token per character on both sides: nothing to join
+    elif unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
         for candidate in join_candidates(a, b):
@@ -381,9 +439,10 @@ def compare_names(
     numerator = 0.0
     denominator = 0.0
     strong = 0
-    initials = 0
+    initial_sides: list[tuple[bool, bool]] = []  # per pair with an initial: is it on side a, on side b
     core = False  # a strong or number part matched with one of the other name
     merged = False
+    joins: list[tuple[int, int]] = []  # per spacing-variant pair: the strong parts it covers on side a, on side b
     for negative, x, y, ia, ib in candidates:
         if len(ia) == 1 and len(ib) == 1:
             i, j = ia[0], ib[0]
@@ -395,7 +454,7 @@ def compare_names(
             if ka == STRONG and kb == STRONG:
                 strong += 1
             elif ka == INITIAL or kb == INITIAL:
-                initials += 1
+                initial_sides.append((ka == INITIAL, kb == INITIAL))
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
                 core = True
         else:
@@ -406,13 +465,18 @@ def compare_names(
             for j in ib:
                 used_b[j] = True
             weight = sum(mass_a[i] for i in ia) + sum(mass_b[j] for j in ib)
-            merged = core = True  # a spacing variant covers the name parts of its longer side
-            strong += max(sum(a_kinds[i] == STRONG for i in ia), sum(b_kinds[j] == STRONG for j in ib))
+            merged = core = True
+            joins.append((sum(a_kinds[i] == STRONG for i in ia), sum(b_kinds[j] == STRONG for j in ib)))
         pairs.append((x, y, -negative))
         numerator -= negative * weight
         denominator += weight
-    if not core and a.concat != b.concat and _has_core(a) and _has_core(b):
-        # Particles and initials alone never identify anyone ("al", "bin", "V."): no name part matched.
+    if (
+        not core
+        and (native or a.concat != b.concat)
+        and ((_has_core(a) or _has_core(b)) if person else (_has_core(a) and _has_core(b)))
+    ):
+        # Particles and initials alone never identify anyone ("al", "bin", "V."): no name part matched. A person's
+        # name parts left unmatched are not made up for by a listed name of particles alone ("DJI" is "di").
         return NameComparison(0.0, 0.0, pairs, 0, cap="no_name_part")
     # Leftover parts on both sides are a conflict (a different surname, "O." against "Joachim"), weighed up;
     # leftovers on one side only are omissions (persons: middle names and patronymics lists add), weighed down,
@@ -420,7 +484,19 @@ def compare_names(
     words_a, initials_a = _leftovers(used_a, a_kinds, mass_a)
     words_b, initials_b = _leftovers(used_b, b_kinds, mass_b)
     conflict = bool(words_a or initials_a) and bool(words_b or initials_b)
-    if conflict:
+    # An initial stands for a name part only when its own name keeps no unmatched word: in "George R. Mitchell"
+    # against "George Ravn", "R." is a middle initial and Mitchell the unmatched surname.
+    initials = sum(1 for on_a, on_b in initial_sides if not (on_a and words_a) and not (on_b and words_b))
+    lone_initial = initials < len(initial_sides)
+    # A spacing variant covers the name parts of its longer side ("RamiMakhlouf" is two), unless the side written
+    # as one word keeps unmatched words: "Hannah Thomas" against "Ah Han" matches one part of the query.
+    lone_join = False
+    for on_a, on_b in joins:
+        one_word_left = words_a if on_a < on_b else words_b if on_b < on_a else 0.0
+        strong += min(on_a, on_b) if one_word_left else max(on_a, on_b)
+        lone_join = lone_join or bool(one_word_left)
+    if conflict or (syllabic and person and (words_a or words_b)):
+        # In Han, Hangul or Kana names a syllable one name lacks is another name, never an omission.
         factor = config.conflict_weight
     elif person and not syllabic:
         factor = config.person_surplus_weight
@@ -432,6 +508,14 @@ def compare_names(
         rules += ("exact_syllables",)
     if glide_clash:
         rules += ("distinct_j_y",)
+    if native:
+        rules += ("native_characters",)
+    if gendered:
+        rules += ("gender_forms",)
+    if lone_initial:
+        rules += ("initial_beside_unmatched_word",)
+    if lone_join:
+        rules += ("spacing_variant_beside_unmatched_word",)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
@@ -439,8 +523,10 @@ def compare_names(
     token_score = numerator / denominator if denominator else 0.0
     score = token_score
     spacing_variant = merged
+    respaced = False
     if (
-        a.concat == b.concat
+        not native
+        and a.concat == b.concat
         and a_tokens != b_tokens
         and (
             unfolded is None
@@ -449,9 +535,9 @@ def compare_names(
         )
     ):
         score = 1.0  # the same letters split differently ("van der bilt" / "vanderbilt")
-        spacing_variant = True
+        spacing_variant = respaced = True
     cap: str | None = None
-    if not spacing_variant and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
+    if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
         score = config.single_part_cap
         cap = "single_name_part"
     if a.nasab and b.nasab and a.nasab == b.nasab[::-1] and score > config.single_part_cap:
@@ -481,7 +567,7 @@ def compare_names(
         legal_form_adjust=adjust,
         places=(a.places, b.places),
         countries=(a.countries, b.countries),
-        syllable_rules=rules,
+        name_rules=rules,
     )
 
 
@@ -504,7 +590,7 @@ def _spelled_keeping_j_y(name: NormName, unfolded: dict[str, set[str]], indexes:
     """The name's tokens at `indexes`, joined, with j and y unfolded (None when a token there has spellings that
     differ in them, so that the comparison cannot tell)."""
     parts = [unfolded[name.tokens[i]] for i in indexes]
-    return None if any(len(p) > 1 for p in parts) else "".join(next(iter(p)) for p in parts)
+    return None if any(len(p) > 1 for p in parts) else glue([next(iter(p)) for p in parts])
 
 
 def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[float]) -> tuple[float, float]:
