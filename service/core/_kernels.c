@@ -336,9 +336,11 @@ static double min2(double a, double b) { return a < b ? a : b; }
 /* may_reach(cand, names, query, related, params, scratch) -> bytes (1 where the name may reach the threshold)
  *
  * names   = (start, token, kind, mass, first, person, strong_count, core_count, number_count): NameArrays' columns
- * query   = (kinds, masses, firsts, own_ids, person_query, strong_count, has_numbers): kinds and firsts as bytes,
- *           masses float64, own_ids int64 (-1 for a token the lists lack)
- * related = per query token (ids int32 sorted, credited similarities float64)
+ * query   = (kinds, masses, firsts, own_ids, person_query, strong_count, has_numbers, spacing): kinds and firsts
+ *           as bytes, masses float64, own_ids int64 (-1 for a token the lists lack); with `spacing`, `related` also
+ *           credits 1 to the listed tokens that spell a spacing variant with a query token, and the two alignment
+ *           rules a spacing variant bypasses (a related core part, OFAC FAQ 5) are not checked
+ * related = per query token (ids int32, credited similarities float64; a later entry for an id wins)
  * params  = (initial_similarity, person_surplus_weight, unmatched_weight, conflict_weight, threshold)
  * scratch = int32, 2 * vocabulary + 1, zeros at first: marks the vocabulary ids the query relates to, without
  *           clearing between calls (scratch[0] a generation number; per id, the generation and a row of `table`)
@@ -357,10 +359,10 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         return NULL;
     }
     PyObject *qkind_o, *qmass_o, *qfirst_o, *qown_o;
-    int person_query, has_numbers;
+    int person_query, has_numbers, spacing;
     Py_ssize_t q_strong;
-    if (!PyArg_ParseTuple(query, "OOOOpnp", &qkind_o, &qmass_o, &qfirst_o, &qown_o, &person_query, &q_strong,
-                          &has_numbers)) {
+    if (!PyArg_ParseTuple(query, "OOOOpnpp", &qkind_o, &qmass_o, &qfirst_o, &qown_o, &person_query, &q_strong,
+                          &has_numbers, &spacing)) {
         return NULL;
     }
     double initial_similarity, surplus_weight, unmatched_weight, conflict_weight, threshold;
@@ -557,7 +559,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         int ok = numerator >= threshold * (numerator + loss);
 
         /* A strong or number part of each side must be related (compare_names scores 0 otherwise). */
-        if (ok && q_core && core_count[name] != 0) {
+        if (ok && !spacing && q_core && core_count[name] != 0) {
             int core = 0;
             for (Py_ssize_t o = 0; o < k && !core; o++) {
                 if (kind[s + o] != STRONG && kind[s + o] != NUMBER) {
@@ -591,7 +593,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         Py_ssize_t listed_strong = strong_count[name];
         Py_ssize_t most = listed_strong > q_strong ? listed_strong : q_strong;
         Py_ssize_t least = listed_strong < q_strong ? listed_strong : q_strong;
-        if (ok && most >= 2 && (is_person || least >= 2)) {
+        if (ok && !spacing && most >= 2 && (is_person || least >= 2)) {
             Py_ssize_t strong_listed = 0, strong_query = 0;
             int initial_pair = 0;
             for (Py_ssize_t o = 0; o < k; o++) {

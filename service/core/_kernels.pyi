@@ -17,7 +17,7 @@ def union(
 def may_reach(
     cand: Array,
     names: tuple[Array, Array, Array, Array, Array, Array, Array, Array, Array],
-    query: tuple[bytes, Array, bytes, Array, bool, int, bool],
+    query: tuple[bytes, Array, bytes, Array, bool, int, bool, bool],
     related: list[tuple[Array, Array]],
     params: tuple[float, float, float, float, float],
     scratch: Array,

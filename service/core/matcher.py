@@ -8,7 +8,7 @@ pair (`service.core.token_graph`) and posts each name under its tokens. A search
    token spelled by two listed tokens, two query tokens spelling one listed token, the same letters split
    differently) and names sharing an identifier number;
 2. bounds: `service.core.name_bound` drops, for all candidates at once, the names whose score provably stays below
-   `report_threshold`;
+   `report_threshold` (names met as spacing variants with the tokens that spell the variant credited 1);
 3. scores the rest with the pairwise scorer (`service.core.names.compare_names`), adds the secondary attributes
    (`service.core.features`) as signed contributions, and keeps each entity's best name.
 
@@ -49,6 +49,7 @@ from service.core.names import (
     NameComparison,
     NormName,
     compare_names,
+    glue,
     normalise_name,
     spacing_variants,
     token_mass,
@@ -145,6 +146,24 @@ class _Token:
     weight: float | None  # None: the vocabulary weight applies
 
 
+@dataclass(slots=True)
+class _Variants:
+    """Names a query meets by exact lookups rather than token relations.
+
+    `exact`: the query's letters split differently, scored 1 by rule (no bound). `bounded`: names where a query token
+    and two listed tokens, or two of each, spell the same letters, and names without a strong or number part that
+    share a token (the key rule does not reach them); they go through the bound with `links`, per query token index
+    the vocabulary ids that spell a spacing variant with it."""
+
+    exact: set[int] = field(default_factory=set)
+    bounded: set[int] = field(default_factory=set)
+    links: dict[int, list[int]] = field(default_factory=dict)
+
+    def link(self, query_tokens: Iterable[int], listed: list[int]) -> None:
+        for q in query_tokens:
+            self.links.setdefault(q, []).extend(listed)
+
+
 class _QueryWeights(Mapping[str, float]):
     """The index's token weights, plus the query's own tokens the lists do not contain."""
 
@@ -169,6 +188,19 @@ class _QueryWeights(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self._base) + sum(1 for k in self._extra if k not in self._base)
+
+
+def _with_links(query: QueryTokens, links: Mapping[int, list[int]]) -> QueryTokens:
+    """`query` with each linked vocabulary id related at similarity 1 to its query token (appended: the bound
+    lets a later entry for the same id win)."""
+    related = list(query.related)
+    for q, listed in links.items():
+        ids, sims = related[q]
+        related[q] = (
+            np.concatenate((ids, np.array(listed, dtype=np.int32))),
+            np.concatenate((sims, np.ones(len(listed)))),
+        )
+    return QueryTokens(query.name, query.masses, query.own_ids, related)
 
 
 def _pair_tokens(norm: NormName, pair: tuple[int, int]) -> tuple[str, str]:
@@ -382,9 +414,8 @@ class MatcherIndex:
 
     # --- blocking ---------------------------------------------------------------------------------------------
 
-    def _candidates(self, norm: NormName, infos: list[_Token], person_query: bool) -> tuple[IntArray, set[int]]:
-        """Name ids that token relations may carry above the report threshold, and names found as spacing variants
-        (scored without the bound).
+    def _candidates(self, norm: NormName, infos: list[_Token], person_query: bool) -> tuple[IntArray, _Variants]:
+        """Name ids that token relations may carry above the report threshold, and names found as spacing variants.
 
         A name needs a related strong or number part (compare_names scores 0 otherwise), so only those query
         tokens are keys. When the one-name-part rule would cap a name related to a single key (OFAC FAQ 5: both
@@ -396,9 +427,9 @@ class MatcherIndex:
         for i in keys:
             repeats[norm.tokens[i]] = repeats.get(norm.tokens[i], 0) + 1
         info_of = {norm.tokens[i]: infos[i] for i in keys}
-        spacing = self._spacing_variants(norm)
+        variants = self._spacing_variants(norm)
         if not repeats:
-            return _NO_NAMES, spacing
+            return _NO_NAMES, variants
         found, counted = _kernels.union(
             self._postings_start,
             self._postings,
@@ -407,7 +438,7 @@ class MatcherIndex:
         )
         names = np.frombuffer(found, dtype=np.int64)
         count = np.frombuffer(counted, dtype=np.float64)
-        return names[(count >= 2) | self._single_ok(names, norm, person_query)], spacing
+        return names[(count >= 2) | self._single_ok(names, norm, person_query)], variants
 
     def _single_ok(self, names: IntArray, norm: NormName, person_query: bool) -> npt.NDArray[np.bool_]:
         """Names related to one key that the one-name-part rule cannot cap below the threshold."""
@@ -422,25 +453,29 @@ class MatcherIndex:
             return arrays.has_initials[names]
         return self._single_ok_org[names]
 
-    def _spacing_variants(self, norm: NormName) -> set[int]:
+    def _spacing_variants(self, norm: NormName) -> _Variants:
         """Names an exact lookup finds as the same letters spaced differently, and names without any strong or
         number part that share a token (the key rule does not reach them)."""
-        found: set[int] = set()
+        variants = _Variants()
+        found = variants.bounded
         for token in norm.tokens:
             found.update(self._weak.get(token, ()))
         ids = self._graph.ids
         start = self._postings_start
         # Probes of the joined pairs: a query word spelled by two listed tokens (any split), two query tokens
         # spelling the same letters as two listed ones split elsewhere (not the query's own split).
-        texts = [t for t, k in zip(norm.tokens, norm.kinds, strict=True) if k in WORD_KINDS]
+        at = [q for q, k in enumerate(norm.kinds) if k in WORD_KINDS]
+        texts = [norm.tokens[q] for q in at]
         words = len(texts)
-        for key in norm.joins:
+        for key, pairs in norm.joins.items():
             i = ids.get(key)
             if i is not None:
                 found.update(self._postings[start[i] : start[i + 1]].tolist())  # one listed token spelling two
+                variants.link({q for pair in pairs for q in pair}, [i])
             texts.append(key)
+        variants.exact.update(self._concat.get(norm.concat, ()))
         if not texts or not len(self._joined_key):
-            return found
+            return variants
         keys = np.array([hash(t) for t in texts], dtype=np.int64)
         # Most probes miss: a bitmap of the listed keys' low bits answers those with one memory access each, where
         # a binary search over the ~800,000 keys costs about twenty.
@@ -458,11 +493,27 @@ class MatcherIndex:
             b = int(np.searchsorted(self._joined_key, probe, side="right"))
             if p < words:
                 found.update(self._joined_name[a:b].tolist())
+                variants.link([at[p]], self._spelling(texts[p]))
             else:
                 splits = self._joined_split[a:b].tolist()
                 names = self._joined_name[a:b].tolist()
                 found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
-        found.update(self._concat.get(norm.concat, ()))
+                variants.link({q for pair in norm.joins[texts[p]] for q in pair}, self._spelling(texts[p]))
+        return variants
+
+    def _spelling(self, text: str) -> list[int]:
+        """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the
+        junction or not)."""
+        ids = self._graph.ids
+        found: list[int] = []
+        for split in range(1, len(text)):
+            left = ids.get(text[:split])
+            if left is None:
+                continue
+            for right_text in {text[split:], text[split - 1 :]}:
+                right = ids.get(right_text)
+                if right is not None and glue((text[:split], right_text)) == text:
+                    found += (left, right)
         return found
 
     # --- search -----------------------------------------------------------------------------------------------
@@ -478,9 +529,13 @@ class MatcherIndex:
             return self._score(query, norm, cfg, [], extra_entries, eligible, None, None)
         person_query = query.entity_type is EntityType.PERSON
         tokens, infos, weights = self._query_tokens(norm, cfg)
-        hits, spacing = self._candidates(norm, infos, person_query)
+        hits, variants = self._candidates(norm, infos, person_query)
         keep = hits[self._arrays.may_reach(tokens, hits, person_query, cfg)].tolist()
-        names = sorted(spacing.union(keep))
+        more = np.fromiter(variants.bounded.difference(keep, variants.exact), dtype=np.int64)
+        if len(more):
+            spelled = _with_links(tokens, variants.links)
+            keep += more[self._arrays.may_reach(spelled, more, person_query, cfg, spacing=True)].tolist()
+        names = sorted(variants.exact.union(keep))
         similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
         return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar)
 

@@ -9,9 +9,14 @@ score from above, because x / (x + y) grows with x and falls with y. f is the co
 certainly keep a leftover (a token without any partner on each side), else the smaller factor that may apply.
 
 The caps are necessary conditions checked the same way: numbers that differ (the number cap), at most one strong
-part with a strong partner (OFAC FAQ 5), no strong or number part related at all. Spacing variants (a token against
-two joined tokens, the same letters split differently) are not covered: the index finds those names by exact
-lookups and scores them without the bound.
+part with a strong partner (OFAC FAQ 5), no strong or number part related at all.
+
+Spacing variants (a token against two joined tokens, the same letters split differently) pair one token with two,
+or two with two, at similarity 1: crediting each of those tokens 1 against the tokens on the other side that spell
+the variant keeps b an upper bound, so N / (N + L) still bounds the score. Such a pair counts as a matched core
+part and covers the name parts of its longer side, so for these names the last two caps are not checked. A name
+whose tokens are the query's letters split differently scores 1 by rule: the index finds it by an exact lookup and
+does not bound it.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ class QueryTokens:
     name: NormName
     masses: Sequence[float]
     own_ids: Sequence[int]  # vocabulary id of the token itself, -1 when the lists do not contain it
-    related: Sequence[tuple[npt.NDArray[np.int32], FloatArray]]  # sorted ids, credited similarities (words only)
+    related: Sequence[tuple[npt.NDArray[np.int32], FloatArray]]  # ids, credited similarities (words only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +118,15 @@ class NameArrays:
             scratch=np.zeros(2 * len(ids) + 1, dtype=np.int32),
         )
 
-    def may_reach(self, query: QueryTokens, cand: IntArray, person_query: bool, cfg: MatchConfig) -> BoolArray:
+    def may_reach(
+        self, query: QueryTokens, cand: IntArray, person_query: bool, cfg: MatchConfig, spacing: bool = False
+    ) -> BoolArray:
         """For each candidate name id: False only when `compare_names` certainly scores it below the report
-        threshold by token alignment (spacing variants aside). Computed by `_kernels.may_reach`, one name at a
-        time: the best similarity of each query token with each listed token occurrence (related tokens, the
-        token itself, a person's initial against a word with its letter), then N / (N + L) and the caps."""
+        threshold by token alignment. Computed by `_kernels.may_reach`, one name at a time: the best similarity of
+        each query token with each listed token occurrence (related tokens, the token itself, a person's initial
+        against a word with its letter), then N / (N + L) and the caps. With `spacing`, `query.related` also
+        credits 1 to the listed tokens that spell spacing variants with query tokens, and the caps a spacing
+        variant bypasses are not checked."""
         if not len(cand):
             return np.zeros(0, dtype=np.bool_)
         q = query.name
@@ -133,6 +142,7 @@ class NameArrays:
                 person_query,
                 q.strong_count,
                 bool(q.numbers),
+                spacing,
             ),
             list(query.related),
             (cfg.initial_similarity, cfg.person_surplus_weight, cfg.unmatched_weight, cfg.conflict_weight, threshold),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from service.core.match_config import MatchConfig
-from service.core.matcher import MatcherIndex, Query
+from service.core.matcher import MatcherIndex, Query, _with_links
 from service.core.model import EntityType, Identifier, ListEntry, Name, NameKind, PartialDate
+from service.core.names import compare_names, normalise_name
 from service.core.screening import Decision
 from tests.conftest import shared_path
 
@@ -100,8 +102,17 @@ def test_alias_found_and_eligible_filter(index: MatcherIndex) -> None:
     assert index.search(Query("RTSoft JSC"), eligible=lambda e: e.entity_id != "o1") == []
 
 
+@pytest.fixture(scope="module")
+def real_index() -> MatcherIndex:
+    from benchmarks.lists import load_real_lists
+
+    shared_path("opensanctions")
+    entries, versions = load_real_lists()
+    return MatcherIndex.build(entries, versions)
+
+
 @pytest.mark.slow
-def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
+def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherIndex) -> None:
     """Blocking, the token graph and the score bounds lose nothing at the report threshold: the same entities with
     the same scores as scoring every listed name with token relations found by brute force over the vocabulary.
 
@@ -109,11 +120,9 @@ def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
     hold), with two words glued together (spacing variants), and people who are not listed (the negatives that
     must stay cheap).
     """
-    from benchmarks.lists import load_real_lists
-
     bench = shared_path("opensanctions", "yente_candidate_generation_benchmark")
-    entries, versions = load_real_lists()
-    index = MatcherIndex.build(entries, versions)
+    index = real_index
+    entries = index.entries
     rng = random.Random(11)
     queries = [Query(n.value, e.entity_type) for e in rng.sample(entries, 12) for n in e.names[:1]]
     for entry in rng.sample(entries, 8):
@@ -141,6 +150,45 @@ def test_candidate_recall_equals_exhaustive_on_real_lists() -> None:
         assert fast == full, query
         compared += bool(full)
     assert compared >= 15  # most sampled queries do find something
+
+
+@pytest.mark.slow
+def test_spacing_variant_bound_keeps_every_name_at_the_threshold(real_index: MatcherIndex) -> None:
+    """Names met as spacing variants go through the bound with the joined tokens credited 1: on real listed names
+    glued or split in two, every such name that scores at the report threshold is kept, and most others are not
+    scored at all."""
+    index = real_index
+    rng = random.Random(5)
+    queries: list[Query] = []
+    for entry in rng.sample(index.entries, 400):
+        words = entry.names[0].value.split()
+        k = rng.randrange(len(words))
+        if len(words) > 1 and k + 1 < len(words):
+            queries.append(Query(" ".join([*words[:k], words[k] + words[k + 1], *words[k + 2 :]])))
+        if len(words[k]) > 3:
+            cut = rng.randrange(1, len(words[k]))
+            queries.append(Query(" ".join([*words[:k], words[k][:cut], words[k][cut:], *words[k + 1 :]])))
+    queries += [Query("Abbas Zaid Al Ali", EntityType.PERSON), Query("Rami Makh Louf", EntityType.PERSON)]
+    bounded = kept = reaching = 0
+    for query in queries:
+        norm = normalise_name(query.name, query.entity_type)
+        person_query = query.entity_type is EntityType.PERSON
+        tokens, infos, weights = index._query_tokens(norm, CFG)
+        hits, variants = index._candidates(norm, infos, person_query)
+        names = np.fromiter(variants.bounded.difference(hits.tolist(), variants.exact), dtype=np.int64)
+        passed = index._arrays.may_reach(_with_links(tokens, variants.links), names, person_query, CFG, spacing=True)
+        similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
+        for name_id, ok in zip(names.tolist(), passed.tolist(), strict=True):
+            listed = index.entries[index._name_entry[name_id]]
+            person = person_query or listed.entity_type is EntityType.PERSON
+            score = compare_names(norm, index._names[name_id], CFG, person=person, weights=weights, similar=similar)
+            if score.score >= CFG.report_threshold:
+                assert ok, (query.name, index._names[name_id].original, score.score)
+                reaching += 1
+        bounded += len(names)
+        kept += int(passed.sum())
+    assert reaching >= 50  # the sample does meet listed names as spacing variants
+    assert kept < bounded / 4  # and the bound spares scoring most of the others
 
 
 def test_csl_record_is_weighed_with_its_ofac_twin() -> None:
