@@ -13,6 +13,7 @@ import random
 import resource
 import sys
 import time
+from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -63,43 +64,61 @@ def nomenklatura(cfg: MatchConfig) -> None:
 _INDEX: MatcherIndex | None = None
 
 
-def _screen_all(texts: list[str]) -> int:
-    """Screen `texts` against the index inherited from the parent process; returns how many were not clear."""
-    assert _INDEX is not None
-    cfg = MatchConfig()
-    return sum(1 for text in texts if _INDEX.screen(Query(text), cfg).decision != "clear")
-
-
-def _own_index_worker(texts: list[str], ready: Barrier, elapsed: Queue[float]) -> None:
-    """A spawned process that builds its own index (as each API process does), waits for the others, then screens
-    `texts` and reports the seconds it took."""
+def _build_index() -> None:
+    """Build this process's index from the real lists, under the product's garbage-collector settings."""
     entries, versions = load_real_lists()
     global _INDEX
     _INDEX = MatcherIndex.build(entries, versions)
     freeze_long_lived()
+
+
+def _screen_chunk(texts: list[str], build: bool, ready: Barrier, done: Queue[int]) -> None:
+    """A worker: build its own index or use the one inherited through fork, wait for the others, screen `texts`
+    (caches cold) and report how many were not clear."""
+    if build:
+        _build_index()
+    assert _INDEX is not None
+    cfg = MatchConfig()
     ready.wait()
-    start = time.perf_counter()
-    _screen_all(texts)
-    elapsed.put(time.perf_counter() - start)
+    done.put(sum(1 for text in texts if _INDEX.screen(Query(text), cfg).decision != "clear"))
 
 
-def _own_index_throughput(texts: list[str], workers: int) -> float:
-    """Queries per second of `workers` processes each holding its own index, timed from when all are built."""
-    spawn = multiprocessing.get_context("spawn")
-    ready = spawn.Barrier(workers + 1)
-    elapsed: Queue[float] = spawn.Queue()
-    chunks = [texts[i::workers] for i in range(workers)]
-    processes = [spawn.Process(target=_own_index_worker, args=(chunk, ready, elapsed)) for chunk in chunks]
+def _run_workers(context: ForkContext | SpawnContext, texts: list[str], workers: int, build: bool) -> float:
+    """Queries per second of `workers` processes of `context` screening `texts` between them, timed from when all
+    are ready to when the last one is done."""
+    ready = context.Barrier(workers + 1)
+    done: Queue[int] = context.Queue()
+    processes = [
+        context.Process(target=_screen_chunk, args=(texts[i::workers], build, ready, done)) for i in range(workers)
+    ]
     for process in processes:
         process.start()
     ready.wait()
     start = time.perf_counter()
     for _ in processes:
-        elapsed.get()
+        done.get()
     wall = time.perf_counter() - start
     for process in processes:
         process.join()
     return len(texts) / wall
+
+
+def _forking_parent(texts: list[str], workers: int, result: Queue[float]) -> None:
+    """What a Celery worker does: build the index once in a fresh process, then fork the pool, whose processes share
+    it copy-on-write (each pays a page fault for every page of it whose objects' reference counts a query first
+    touches)."""
+    _build_index()
+    result.put(_run_workers(multiprocessing.get_context("fork"), texts, workers, build=False))
+
+
+def _forked_throughput(texts: list[str], workers: int) -> float:
+    spawn = multiprocessing.get_context("spawn")
+    result: Queue[float] = spawn.Queue()
+    parent = spawn.Process(target=_forking_parent, args=(texts, workers, result))
+    parent.start()
+    throughput = result.get()
+    parent.join()
+    return throughput
 
 
 def people(path: Path, limit: int | None = None, attributes: bool = False) -> list[Query]:
@@ -256,29 +275,15 @@ def main() -> None:
         f"{lat[len(lat) // 2] * 1e3:.2f} / {lat[int(len(lat) * 0.99)] * 1e3:.2f}",
         "target p99 <= 5",
     )
-    # Throughput: the index is built once and shared with forked worker processes (copy-on-write), as the Celery
-    # pool does; each worker screens a contiguous slice of the queries. Caches start cold in every worker.
-    global _INDEX
-    _INDEX = index
-    index.clear_caches()
-    start = time.perf_counter()
-    if args.workers > 1:
-        chunks = [mixed[i :: args.workers] for i in range(args.workers)]
-        with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-            pool.map(_screen_all, chunks)
-    else:
-        _screen_all(mixed)
-    elapsed = time.perf_counter() - start
-    throughput = len(mixed) / elapsed
+    # Throughput, the two ways the product runs: processes forked from one that built the index (Celery's pool),
+    # and processes that each built their own (API processes). Each screens every `workers`-th query, caches cold.
+    throughput = _forked_throughput(mixed, args.workers)
     row(
         f"screening throughput, {args.workers} forked process(es) ({len(mixed)} mixed q)",
         f"{throughput:,.0f} q/s",
         "target >= 5,000",
     )
-    # The same queries in processes that each built their own index: how API processes run. Forked workers share
-    # the parent's index (how Celery's pool runs) and pay a copy-on-write page fault for every page of it whose
-    # objects' reference counts a query first touches.
-    own = _own_index_throughput(mixed, args.workers) if args.workers > 1 else throughput
+    own = _run_workers(multiprocessing.get_context("spawn"), mixed, args.workers, build=True)
     row(
         f"screening throughput, {args.workers} process(es) with their own index",
         f"{own:,.0f} q/s",

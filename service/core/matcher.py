@@ -233,7 +233,7 @@ class MatcherIndex:
         self._joined_key = np.zeros(0, dtype=np.int64)
         self._joined_split = np.zeros(0, dtype=np.int64)
         self._joined_name = np.zeros(0, dtype=np.int64)
-        self._joined_filter = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)  # bitmap of the keys' low bits
+        self._joined_filter = bytes((_JOIN_FILTER_MASK >> 3) + 1)  # bitmap of the keys' low bits
         self._joined_one_split = np.zeros(0, dtype=np.bool_)
         self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
@@ -327,8 +327,9 @@ class MatcherIndex:
             same = np.minimum.reduceat(self._joined_split, starts) == np.maximum.reduceat(self._joined_split, starts)
             self._joined_one_split = np.repeat(same, np.diff(np.r_[starts, len(self._joined_key)]))
         low = self._joined_key & _JOIN_FILTER_MASK
-        self._joined_filter = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)
-        np.bitwise_or.at(self._joined_filter, low >> 3, (np.int64(1) << (low & 7)).astype(np.uint8))
+        bitmap = np.zeros((_JOIN_FILTER_MASK >> 3) + 1, dtype=np.uint8)
+        np.bitwise_or.at(bitmap, low >> 3, (np.int64(1) << (low & 7)).astype(np.uint8))
+        self._joined_filter = bitmap.tobytes()  # read bit by bit from Python
         person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
         self._arrays = NameArrays.build(self._names, person, ids, self._weights)
         self._masses = [
@@ -476,13 +477,15 @@ class MatcherIndex:
         variants.exact.update(self._concat.get(norm.concat, ()))
         if not texts or not len(self._joined_key):
             return variants
-        keys = np.array([hash(t) for t in texts], dtype=np.int64)
         # Most probes miss: a bitmap of the listed keys' low bits answers those with one memory access each, where
-        # a binary search over the ~800,000 keys costs about twenty.
-        low = keys & _JOIN_FILTER_MASK
-        maybe = np.flatnonzero(self._joined_filter[low >> 3] & (np.int64(1) << (low & 7)))
-        for p in maybe.tolist():
-            probe = int(keys[p])
+        # a binary search over the ~800,000 keys costs about twenty. (A handful of probes: plain Python beats
+        # numpy's per-call overhead here.)
+        bitmap = self._joined_filter
+        for p, text in enumerate(texts):
+            probe = hash(text)
+            low = probe & _JOIN_FILTER_MASK
+            if not (bitmap[low >> 3] >> (low & 7)) & 1:
+                continue
             a = int(np.searchsorted(self._joined_key, probe, side="left"))
             if a == len(self._joined_key) or self._joined_key[a] != probe:
                 continue
