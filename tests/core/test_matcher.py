@@ -175,7 +175,8 @@ def test_spacing_variant_bound_keeps_every_name_at_the_threshold(real_index: Mat
         person_query = query.entity_type is EntityType.PERSON
         tokens, infos, weights = index._query_tokens(norm, CFG)
         hits, variants = index._candidates(norm, infos, person_query)
-        names = np.fromiter(variants.bounded.difference(hits.tolist(), variants.exact), dtype=np.int64)
+        keep = hits[index._arrays.may_reach(tokens, hits, person_query, CFG)].tolist()
+        names = np.fromiter(variants.bounded.difference(keep, variants.exact), dtype=np.int64)
         passed = index._arrays.may_reach(_with_links(tokens, variants.links), names, person_query, CFG, spacing=True)
         similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
         for name_id, ok in zip(names.tolist(), passed.tolist(), strict=True):
