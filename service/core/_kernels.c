@@ -500,7 +500,13 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
             best_listed = more_listed;
         }
         int is_person = person[name] || person_query;
-        /* Best credited similarity of each query token (row) with each listed occurrence (column). */
+        /* Credited similarity of each query token (row) with each listed occurrence (column), and the best of each
+         * row and column. A column of a token the query does not relate to is all zeros unless the initial rule
+         * can apply (a person, and an initial on either side). */
+        for (Py_ssize_t i = 0; i < m; i++) {
+            best_query[i] = 0.0;
+        }
+        int lost_query = 0, lost_listed = 0;
         for (Py_ssize_t o = 0; o < k; o++) {
             int32_t t = token[s + o];
             const double *row = NULL;
@@ -508,35 +514,33 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                 row = &table[mark[2 + 2 * t] * m];
             }
             int ko = kind[s + o];
-            for (Py_ssize_t i = 0; i < m; i++) {
-                double v = row != NULL ? row[i] : 0.0;
-                int kx = q_kind[i];
-                if (v == 0.0 && is_person && kx != NUMBER) {
-                    int rule = kx == INITIAL ? (ko != NUMBER && ko != INITIAL && first[s + o] == q_first[i])
-                                             : (ko == INITIAL && first[s + o] == q_first[i]);
-                    if (rule) {
-                        v = initial_similarity;
-                    }
+            int initial_rule = is_person && (q_initials || ko == INITIAL);
+            double best = 0.0;
+            if (row == NULL && !initial_rule) {
+                for (Py_ssize_t i = 0; i < m; i++) {
+                    sims[i * k + o] = 0.0;
                 }
-                sims[i * k + o] = v;
-            }
-        }
-        int lost_query = 0, lost_listed = 0;
-        for (Py_ssize_t i = 0; i < m; i++) {
-            double best = 0.0;
-            for (Py_ssize_t o = 0; o < k; o++) {
-                best = sims[i * k + o] > best ? sims[i * k + o] : best;
-            }
-            best_query[i] = best;
-            lost_query |= best == 0.0 && q_kind[i] != INITIAL;
-        }
-        for (Py_ssize_t o = 0; o < k; o++) {
-            double best = 0.0;
-            for (Py_ssize_t i = 0; i < m; i++) {
-                best = sims[i * k + o] > best ? sims[i * k + o] : best;
+            } else {
+                for (Py_ssize_t i = 0; i < m; i++) {
+                    double v = row != NULL ? row[i] : 0.0;
+                    int kx = q_kind[i];
+                    if (v == 0.0 && initial_rule && kx != NUMBER) {
+                        int rule = kx == INITIAL ? (ko != NUMBER && ko != INITIAL && first[s + o] == q_first[i])
+                                                 : (ko == INITIAL && first[s + o] == q_first[i]);
+                        if (rule) {
+                            v = initial_similarity;
+                        }
+                    }
+                    sims[i * k + o] = v;
+                    best = v > best ? v : best;
+                    best_query[i] = v > best_query[i] ? v : best_query[i];
+                }
             }
             best_listed[o] = best;
-            lost_listed |= best == 0.0 && kind[s + o] != INITIAL;
+            lost_listed |= best == 0.0 && ko != INITIAL;
+        }
+        for (Py_ssize_t i = 0; i < m; i++) {
+            lost_query |= best_query[i] == 0.0 && q_kind[i] != INITIAL;
         }
         /* The unmatched factor: conflict when both sides certainly keep a non-initial leftover. */
         double single = is_person ? surplus_weight : unmatched_weight;
