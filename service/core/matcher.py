@@ -222,6 +222,7 @@ class MatcherIndex:
         self._masses: list[tuple[float, ...]] = []  # per name, its tokens' masses under the index weights
         self._identifiers: dict[str, list[int]] = {}
         self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
+        self._evidence: dict[int, ListEntry] = {}  # linked entry → itself with its twin's attributes (made once)
         self._graph = TokenGraph((), self.config)
         self._weights: dict[str, float] = {}
         self._postings_start = np.zeros(1, dtype=np.int64)
@@ -267,6 +268,7 @@ class MatcherIndex:
                 index._name_kind.append(name.kind)
             index._entry_names.append(own)
         index._linked = link_twins(index.entries)
+        index._evidence = {e: with_attributes_of(index.entries[e], index.entries[t]) for e, t in index._linked.items()}
         for entry_id, entry in enumerate(index.entries):
             twin = index._linked.get(entry_id)
             for ident in index.entries[twin].identifiers if twin is not None else entry.identifiers:
@@ -625,11 +627,8 @@ class MatcherIndex:
             if eligible is not None and not eligible(entry):
                 continue
             twin = self._linked.get(entry_id)
-            matches.append(
-                self._explain(
-                    query, cfg, entry, name_id, weighted, comparison, None if twin is None else self.entries[twin]
-                )
-            )
+            linked = None if twin is None else (self.entries[twin], self._evidence[entry_id])
+            matches.append(self._explain(query, cfg, entry, name_id, weighted, comparison, linked))
         matches.sort(key=lambda m: (-m.score, m.entry.list_id, m.entry.entity_id))
         return matches[: cfg.max_matches]
 
@@ -641,8 +640,9 @@ class MatcherIndex:
         name_id: int,
         weighted: float,
         comparison: NameComparison,
-        twin: ListEntry | None = None,
+        linked: tuple[ListEntry, ListEntry] | None = None,
     ) -> Match:
+        """The match with its features; `linked` is the twin record and the entry weighed with the twin's attributes."""
         kind = self._name_kind[name_id]
         listed = self._names[name_id]
         features: dict[str, Feature] = {
@@ -650,8 +650,9 @@ class MatcherIndex:
         }
         if weighted != comparison.score:
             features["name_kind"] = Feature(weighted - comparison.score, None, kind.value)
-        evidence = entry if twin is None else with_attributes_of(entry, twin)
-        if twin is not None:
+        evidence = entry if linked is None else linked[1]
+        if linked is not None:
+            twin = linked[0]
             features["linked_record"] = Feature(
                 0.0, None, f"{twin.list_id}:{twin.entity_id}", "same OFAC designation: its attributes are compared"
             )
