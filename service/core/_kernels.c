@@ -71,8 +71,10 @@ static uint64_t mask_of(const uint8_t *chars, Py_ssize_t n, uint8_t *extra) {
     return mask;
 }
 
-/* letters(blob, offsets) -> (masks: bytes of uint64, extras: bytes, lengths: bytes) for lcs_scan's prefilter
- * (lengths above 255 are stored as 255). */
+/* letters(blob, offsets) -> (masks: bytes of uint64, extras: bytes, lengths: bytes, columns: bytes of uint64,
+ * shortest: bytes) for lcs_scan's prefilter (lengths above 255 are stored as 255). `columns` is `masks` transposed:
+ * for symbol b, the words columns[b * W .. b * W + W - 1] (W = ceil(tokens / 64)) have bit i % 64 of word i / 64
+ * set when token i holds symbol b; shortest[w] is the least length among tokens 64w .. 64w + 63. */
 static PyObject *letters(PyObject *self, PyObject *args) {
     PyObject *blob_obj, *offsets_obj;
     if (!PyArg_ParseTuple(args, "OO", &blob_obj, &offsets_obj)) {
@@ -80,7 +82,7 @@ static PyObject *letters(PyObject *self, PyObject *args) {
     }
     Buf blob, offsets;
     blob.held = offsets.held = 0;
-    PyObject *masks = NULL, *extras = NULL, *lengths = NULL, *out = NULL;
+    PyObject *masks = NULL, *extras = NULL, *lengths = NULL, *columns = NULL, *shortests = NULL, *out = NULL;
     if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0) {
         goto done;
     }
@@ -91,25 +93,38 @@ static PyObject *letters(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "letters: offsets out of range");
         goto done;
     }
+    Py_ssize_t words = (n + 63) / 64;
     masks = PyBytes_FromStringAndSize(NULL, n * 8);
     extras = PyBytes_FromStringAndSize(NULL, n);
     lengths = PyBytes_FromStringAndSize(NULL, n);
-    if (masks == NULL || extras == NULL || lengths == NULL) {
+    columns = PyBytes_FromStringAndSize(NULL, 64 * words * 8);
+    shortests = PyBytes_FromStringAndSize(NULL, words);
+    if (masks == NULL || extras == NULL || lengths == NULL || columns == NULL || shortests == NULL) {
         goto done;
     }
+    uint8_t *shortest = (uint8_t *)PyBytes_AS_STRING(shortests);
+    memset(shortest, 255, (size_t)words);
     uint64_t *mask = (uint64_t *)PyBytes_AS_STRING(masks);
     uint8_t *extra = (uint8_t *)PyBytes_AS_STRING(extras);
     uint8_t *length = (uint8_t *)PyBytes_AS_STRING(lengths);
+    uint64_t *column = (uint64_t *)PyBytes_AS_STRING(columns);
+    memset(column, 0, (size_t)(64 * words * 8));
     for (Py_ssize_t i = 0; i < n; i++) {
         int64_t len = off[i + 1] - off[i];
         mask[i] = mask_of(chars + off[i], (Py_ssize_t)len, &extra[i]);
         length[i] = (uint8_t)(len > 255 ? 255 : len);
+        shortest[i / 64] = length[i] < shortest[i / 64] ? length[i] : shortest[i / 64];
+        for (uint64_t bits = mask[i]; bits; bits &= bits - 1) {
+            column[__builtin_ctzll(bits) * words + i / 64] |= (uint64_t)1 << (i % 64);
+        }
     }
-    out = PyTuple_Pack(3, masks, extras, lengths);
+    out = PyTuple_Pack(5, masks, extras, lengths, columns, shortests);
 done:
     Py_XDECREF(masks);
     Py_XDECREF(extras);
     Py_XDECREF(lengths);
+    Py_XDECREF(columns);
+    Py_XDECREF(shortests);
     release(&blob);
     release(&offsets);
     return out;
@@ -125,21 +140,22 @@ done:
 static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     const char *text;
     Py_ssize_t m, begin, end;
-    PyObject *blob_obj, *offsets_obj, *masks_obj, *extras_obj, *lengths_obj, *need_obj;
-    if (!PyArg_ParseTuple(args, "y#OO(OOO)nnO", &text, &m, &blob_obj, &offsets_obj, &masks_obj, &extras_obj,
-                          &lengths_obj, &begin, &end, &need_obj)) {
+    PyObject *blob_obj, *offsets_obj, *masks_obj, *extras_obj, *lengths_obj, *columns_obj, *shortest_obj, *need_obj;
+    if (!PyArg_ParseTuple(args, "y#OO(OOOOO)nnO", &text, &m, &blob_obj, &offsets_obj, &masks_obj, &extras_obj,
+                          &lengths_obj, &columns_obj, &shortest_obj, &begin, &end, &need_obj)) {
         return NULL;
     }
     if (m > 64) {
         PyErr_SetString(PyExc_ValueError, "lcs_scan: text longer than 64 characters");
         return NULL;
     }
-    Buf blob, offsets, masks, extras, lengths, need;
+    Buf blob, offsets, masks, extras, lengths, columns, shortests, need;
     PyObject *out = NULL;
-    blob.held = offsets.held = masks.held = extras.held = lengths.held = need.held = 0;
+    blob.held = offsets.held = masks.held = extras.held = lengths.held = columns.held = shortests.held = need.held = 0;
     if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0 ||
         get_buf(masks_obj, &masks, 8, "masks", 0) < 0 || get_buf(extras_obj, &extras, 1, "extras", 0) < 0 ||
-        get_buf(lengths_obj, &lengths, 1, "lengths", 0) < 0 || get_buf(need_obj, &need, 1, "need", 0) < 0) {
+        get_buf(lengths_obj, &lengths, 1, "lengths", 0) < 0 || get_buf(columns_obj, &columns, 8, "columns", 0) < 0 ||
+        get_buf(shortest_obj, &shortests, 1, "shortest", 0) < 0 || get_buf(need_obj, &need, 1, "need", 0) < 0) {
         goto done;
     }
     const uint8_t *chars = DATA(blob, uint8_t);
@@ -149,8 +165,12 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     const uint8_t *length = DATA(lengths, uint8_t);
     const uint8_t *least = DATA(need, uint8_t);
     Py_ssize_t n_need = ITEMS(need, uint8_t), n_tokens = ITEMS(offsets, int64_t) - 1;
+    Py_ssize_t words = (n_tokens + 63) / 64;
+    const uint64_t *column = DATA(columns, uint64_t);
+    const uint8_t *shortest = DATA(shortests, uint8_t);
     if (begin < 0 || end > n_tokens || begin > end || ITEMS(masks, uint64_t) != n_tokens ||
         ITEMS(extras, uint8_t) != n_tokens || ITEMS(lengths, uint8_t) != n_tokens ||
+        ITEMS(columns, uint64_t) != 64 * words || ITEMS(shortests, uint8_t) != words ||
         (n_tokens > 0 && off[n_tokens] > blob.view.len)) {
         PyErr_SetString(PyExc_IndexError, "lcs_scan: slice out of range");
         goto done;
@@ -166,37 +186,80 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     Py_ssize_t found = 0, capacity = 0;
     int64_t *hits = NULL;
     uint8_t *lcs_of = NULL;
-    for (Py_ssize_t i = begin; i < end; i++) {
-        Py_ssize_t n = length[i];
-        int bound = __builtin_popcountll(own & mask[i]) + (own_extra < extra[i] ? own_extra : extra[i]);
-        if (n >= n_need || bound < least[n]) {
-            continue;
-        }
-        uint64_t v = ~(uint64_t)0;
-        for (int64_t k = off[i]; k < off[i + 1]; k++) {
-            uint64_t u = v & pm[chars[k]];
-            v = (v + u) | (v - u);
-        }
-        int lcs = __builtin_popcountll(~v & full);
-        if (lcs < least[n]) {
-            continue;
-        }
-        if (found == capacity) {
-            capacity = capacity ? 2 * capacity : 256;
-            int64_t *more_hits = PyMem_Realloc(hits, (size_t)capacity * sizeof *hits);
-            uint8_t *more_lcs = more_hits ? PyMem_Realloc(lcs_of, (size_t)capacity) : NULL;
-            if (more_hits) {
-                hits = more_hits;
+    /* 64 tokens at a time: how many of the text's symbols each holds, as a 7-bit counter per token kept in bit
+     * planes (plane p holds bit p of every token's count), summed from `columns`. Only the tokens whose count can
+     * reach the smallest need of any token at least as long as the shortest of the 64 (the extras add at most
+     * own_extra) go through the exact test below: lowest[n] is the smallest need of a length n or more. */
+    int lowest[257];
+    lowest[256] = 256;
+    for (int n = 255; n >= 0; n--) {
+        int here = n < n_need ? least[n] : 256;
+        lowest[n] = here < lowest[n + 1] ? here : lowest[n + 1];
+    }
+    for (Py_ssize_t w = begin / 64; w * 64 < end; w++) {
+        uint64_t plane[7] = {0, 0, 0, 0, 0, 0, 0};
+        for (uint64_t bits = own; bits; bits &= bits - 1) {
+            uint64_t carry = column[__builtin_ctzll(bits) * words + w];
+            for (int p = 0; p < 7 && carry; p++) {
+                uint64_t next = plane[p] & carry;
+                plane[p] ^= carry;
+                carry = next;
             }
-            if (more_lcs == NULL) {
-                PyErr_NoMemory();
-                goto failed;
-            }
-            lcs_of = more_lcs;
         }
-        hits[found] = i;
-        lcs_of[found] = (uint8_t)lcs;
-        found++;
+        Py_ssize_t first = w * 64 > begin ? w * 64 : begin, last = w * 64 + 64 < end ? w * 64 + 64 : end;
+        int floor = lowest[shortest[w]] - own_extra;
+        uint64_t reach = ~(uint64_t)0; /* tokens whose count is at least `floor` */
+        if (floor > 0) {
+            uint64_t greater = 0, equal = ~(uint64_t)0;
+            for (int p = 6; p >= 0; p--) {
+                if (floor > 127 || (floor >> p) & 1) {
+                    equal &= plane[p];
+                } else {
+                    greater |= equal & plane[p];
+                    equal &= ~plane[p];
+                }
+            }
+            reach = floor > 127 ? 0 : greater | equal;
+        }
+        if (first > w * 64) {
+            reach &= ~(uint64_t)0 << (first - w * 64);
+        }
+        if (last < w * 64 + 64) {
+            reach &= ((uint64_t)1 << (last - w * 64)) - 1;
+        }
+        for (; reach; reach &= reach - 1) {
+            Py_ssize_t i = w * 64 + __builtin_ctzll(reach);
+            Py_ssize_t n = length[i];
+            int bound = __builtin_popcountll(own & mask[i]) + (own_extra < extra[i] ? own_extra : extra[i]);
+            if (n >= n_need || bound < least[n]) {
+                continue;
+            }
+            uint64_t v = ~(uint64_t)0;
+            for (int64_t k = off[i]; k < off[i + 1]; k++) {
+                uint64_t u = v & pm[chars[k]];
+                v = (v + u) | (v - u);
+            }
+            int lcs = __builtin_popcountll(~v & full);
+            if (lcs < least[n]) {
+                continue;
+            }
+            if (found == capacity) {
+                capacity = capacity ? 2 * capacity : 256;
+                int64_t *more_hits = PyMem_Realloc(hits, (size_t)capacity * sizeof *hits);
+                uint8_t *more_lcs = more_hits ? PyMem_Realloc(lcs_of, (size_t)capacity) : NULL;
+                if (more_hits) {
+                    hits = more_hits;
+                }
+                if (more_lcs == NULL) {
+                    PyErr_NoMemory();
+                    goto failed;
+                }
+                lcs_of = more_lcs;
+            }
+            hits[found] = i;
+            lcs_of[found] = (uint8_t)lcs;
+            found++;
+        }
     }
     PyObject *hits_out = PyBytes_FromStringAndSize((const char *)hits, found * (Py_ssize_t)sizeof *hits);
     PyObject *lcs_out = PyBytes_FromStringAndSize((const char *)lcs_of, found);
@@ -214,6 +277,8 @@ done:
     release(&masks);
     release(&extras);
     release(&lengths);
+    release(&columns);
+    release(&shortests);
     release(&need);
     return out;
 }

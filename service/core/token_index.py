@@ -6,7 +6,8 @@ rapidfuzz costs ~10 ms per query token (most of it converting the Python strings
 held once, laid end to end in one byte string, and `_kernels.lcs_scan` computes the longest common subsequence of a
 query token with every token of a length range by the bit-parallel LCS recurrence (Hyyrö 2004), four machine
 operations per character; the ratio 2·LCS / (len x + len y) follows with the same floating-point operations as the
-scorer's.
+scorer's. Before that, a bound from the letters the two tokens share (counted for 64 tokens at once, from per-letter
+bitmaps over the tokens) skips most tokens, never one that reaches the cutoff.
 """
 
 from __future__ import annotations

@@ -26,19 +26,28 @@ def test_neighbours_equal_brute_force(vocabulary: list[str], query: str, cutoff:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(TOKEN, min_size=1, max_size=60), TOKEN, st.integers(1, 40), st.integers(0, 30))
-def test_rows_and_ratios_over_a_length_span(vocabulary: list[str], query: str, shortest: int, extra: int) -> None:
+@given(
+    st.lists(TOKEN, min_size=1, max_size=300),
+    TOKEN,
+    st.integers(1, 40),
+    st.integers(0, 30),
+    st.sampled_from([0.5, 0.7, 0.85]),
+)
+def test_rows_and_ratios_over_a_length_span(
+    vocabulary: list[str], query: str, shortest: int, extra: int, cutoff: float
+) -> None:
+    """Spans of up to 300 tokens cross the 64-token blocks the compiled prefilter counts letters in."""
     index = TokenIndex(vocabulary)
     begin, end = index.span(shortest, shortest + extra)
     assert all(shortest <= len(t) <= shortest + extra for t in index.tokens[begin:end])
     row = index.lcs_row(query, begin, end)
     assert [int(v) for v in row] == [LCSseq.similarity(query, t) for t in index.tokens[begin:end]]
-    found = dict(index.similar(query, 0.7, begin, end))
+    found = dict(index.similar(query, cutoff, begin, end))
     in_span = {t for t in index.tokens[begin:end]}
     assert {t for t in found if t not in index.long_tokens} <= in_span
     for token in in_span:
         ratio = 2.0 * LCSseq.similarity(query, token) / (len(query) + len(token))
-        assert (token in found) == (ratio >= 0.7)
+        assert (token in found) == (ratio >= cutoff)
 
 
 def test_rows_across_word_sizes() -> None:
