@@ -492,18 +492,19 @@ class MatcherIndex:
             if a == len(self._joined_key) or self._joined_key[a] != probe:
                 continue
             if p >= words:
-                own = {hash(_pair_tokens(norm, pair)) for pair in norm.joins[texts[p]]}
+                pairs = norm.joins[text]
+                own = {hash(_pair_tokens(norm, pair)) for pair in pairs}
                 if self._joined_one_split[a] and int(self._joined_split[a]) in own:
                     continue
             b = int(np.searchsorted(self._joined_key, probe, side="right"))
             if p < words:
                 found.update(self._joined_name[a:b].tolist())
-                variants.link([at[p]], self._spelling(texts[p]))
+                variants.link([at[p]], self._spelling(text))
             else:
                 splits = self._joined_split[a:b].tolist()
                 names = self._joined_name[a:b].tolist()
                 found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
-                variants.link({q for pair in norm.joins[texts[p]] for q in pair}, self._spelling(texts[p]))
+                variants.link({q for pair in pairs for q in pair}, self._spelling(text))
         return variants
 
     def _spelling(self, text: str) -> list[int]:
