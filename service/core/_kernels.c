@@ -290,9 +290,9 @@ done:
  * under a key's own or related tokens is returned once, in first-reached order, with the sum of `repeats` over the
  * keys that reach it (each key counted once per name).
  *
- * `scratch` (int32, 3 * names + 1, zeros at first) marks reached names without clearing between calls: scratch[0]
- * is a generation number; for name n, scratch[1 + 3n] is the generation that last reached it, scratch[2 + 3n] its
- * slot in the output and scratch[3 + 3n] the last key that reached it. */
+ * `scratch` (int32, one per name, zeros between calls) holds 1 + the output slot of each name reached so far; the
+ * call sets those marks back to zero before it returns, errors included. Four bytes a name keep the marks, which
+ * every posting reads at a random place, small enough to stay in a core's cache. */
 static PyObject *union_(PyObject *self, PyObject *args) {
     PyObject *start_obj, *postings_obj, *keys, *scratch_obj;
     if (!PyArg_ParseTuple(args, "OOO!O", &start_obj, &postings_obj, &PyList_Type, &keys, &scratch_obj)) {
@@ -303,6 +303,7 @@ static PyObject *union_(PyObject *self, PyObject *args) {
     PyObject *result = NULL, *names_out = NULL, *counts_out = NULL;
     int64_t *names = NULL;
     double *counts = NULL;
+    int32_t *last_key = NULL, *mark = NULL;
     Py_ssize_t found = 0, capacity = 0;
     if (get_buf(start_obj, &start, 8, "postings_start", 0) < 0 ||
         get_buf(postings_obj, &postings, 4, "postings", 0) < 0 || get_buf(scratch_obj, &scratch, 4, "scratch", 1) < 0) {
@@ -310,13 +311,9 @@ static PyObject *union_(PyObject *self, PyObject *args) {
     }
     const int64_t *begin_of = DATA(start, int64_t);
     const int32_t *post = DATA(postings, int32_t);
-    int32_t *mark = DATA(scratch, int32_t);
+    mark = DATA(scratch, int32_t);
     Py_ssize_t vocabulary = ITEMS(start, int64_t) - 1;
-    Py_ssize_t name_count = (ITEMS(scratch, int32_t) - 1) / 3;
-    if (mark[0] >= INT32_MAX - 1) {
-        memset(mark, 0, (size_t)scratch.view.len);
-    }
-    int32_t generation = ++mark[0];
+    Py_ssize_t name_count = ITEMS(scratch, int32_t);
     Py_ssize_t n_keys = PyList_GET_SIZE(keys);
     for (Py_ssize_t key = 0; key < n_keys; key++) {
         Py_ssize_t own;
@@ -345,32 +342,34 @@ static PyObject *union_(PyObject *self, PyObject *args) {
                     PyErr_SetString(PyExc_IndexError, "union: name id out of range");
                     goto done;
                 }
-                int32_t *seen = &mark[1 + 3 * (Py_ssize_t)name];
-                if (seen[0] != generation) {
+                int32_t slot = mark[name] - 1;
+                if (slot < 0) {
                     if (found == capacity) {
                         capacity = capacity ? 2 * capacity : 1024;
-                        int64_t *more_names = PyMem_Realloc(names, (size_t)capacity * sizeof *names);
-                        if (more_names == NULL) {
+                        size_t items = (size_t)capacity;
+                        int64_t *more_names = PyMem_Realloc(names, items * sizeof *names);
+                        if (more_names != NULL) {
+                            names = more_names;
+                        }
+                        double *more_counts = more_names ? PyMem_Realloc(counts, items * sizeof *counts) : NULL;
+                        if (more_counts != NULL) {
+                            counts = more_counts;
+                        }
+                        int32_t *more_keys = more_counts ? PyMem_Realloc(last_key, items * sizeof *last_key) : NULL;
+                        if (more_keys == NULL) {
                             PyErr_NoMemory();
                             goto done;
                         }
-                        names = more_names;
-                        double *more_counts = PyMem_Realloc(counts, (size_t)capacity * sizeof *counts);
-                        if (more_counts == NULL) {
-                            PyErr_NoMemory();
-                            goto done;
-                        }
-                        counts = more_counts;
+                        last_key = more_keys;
                     }
-                    seen[0] = generation;
-                    seen[1] = (int32_t)found;
-                    seen[2] = (int32_t)key;
+                    mark[name] = (int32_t)(found + 1);
                     names[found] = name;
                     counts[found] = repeats;
+                    last_key[found] = (int32_t)key;
                     found++;
-                } else if (seen[2] != (int32_t)key) {
-                    seen[2] = (int32_t)key;
-                    counts[seen[1]] += repeats;
+                } else if (last_key[slot] != (int32_t)key) {
+                    last_key[slot] = (int32_t)key;
+                    counts[slot] += repeats;
                 }
             }
         }
@@ -382,10 +381,14 @@ static PyObject *union_(PyObject *self, PyObject *args) {
         result = PyTuple_Pack(2, names_out, counts_out);
     }
 done:
+    for (Py_ssize_t f = 0; f < found; f++) {
+        mark[names[f]] = 0;
+    }
     Py_XDECREF(names_out);
     Py_XDECREF(counts_out);
     PyMem_Free(names);
     PyMem_Free(counts);
+    PyMem_Free(last_key);
     release(&start);
     release(&postings);
     release(&scratch);
@@ -396,11 +399,33 @@ done:
 /* Token kinds, as in service/core/names.py. */
 enum { STRONG = 0, PARTICLE = 1, INITIAL = 2, NUMBER = 3 };
 
+/* NameArrays.records (service/core/name_bound.py gives the same layout as numpy dtypes): per name a head record
+ * followed by one record per token occurrence, 16 bytes each, so the bound reads a candidate from one or two cache
+ * lines where separate columns cost a cache miss each. */
+typedef struct {
+    double mass;
+    int32_t token;
+    int8_t kind;
+    uint8_t first; /* code of the token's first letter (the person initial rule) */
+    uint8_t pad[2];
+} Occurrence;
+typedef struct {
+    int32_t count; /* token occurrences that follow */
+    int16_t strong, core, numbers;
+    uint8_t person;
+    uint8_t pad[5];
+} Head;
+typedef union {
+    Occurrence occ;
+    Head head;
+} Record;
+_Static_assert(sizeof(Record) == 16, "NameArrays records are 16 bytes");
+
 static double min2(double a, double b) { return a < b ? a : b; }
 
 /* may_reach(cand, names, query, related, params, scratch) -> bytes (1 where the name may reach the threshold)
  *
- * names   = (start, token, kind, mass, first, person, strong_count, core_count, number_count): NameArrays' columns
+ * names   = (head, records): NameArrays.head (int32, name id → index of its head record) and NameArrays.records
  * query   = (kinds, masses, firsts, own_ids, person_query, strong_count, has_numbers, spacing): kinds and firsts
  *           as bytes, masses float64, own_ids int64 (-1 for a token the lists lack); with `spacing`, `related` also
  *           credits 1 to the listed tokens that spell a spacing variant with a query token, and the two alignment
@@ -418,9 +443,8 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                           &related, &PyTuple_Type, &params, &scratch_o)) {
         return NULL;
     }
-    PyObject *start_o, *token_o, *kind_o, *mass_o, *first_o, *person_o, *strong_o, *core_o, *number_o;
-    if (!PyArg_ParseTuple(names, "OOOOOOOOO", &start_o, &token_o, &kind_o, &mass_o, &first_o, &person_o, &strong_o,
-                          &core_o, &number_o)) {
+    PyObject *head_o, *records_o;
+    if (!PyArg_ParseTuple(names, "OO", &head_o, &records_o)) {
         return NULL;
     }
     PyObject *qkind_o, *qmass_o, *qfirst_o, *qown_o;
@@ -435,7 +459,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                           &threshold)) {
         return NULL;
     }
-    enum { N_BUFS = 15 };
+    enum { N_BUFS = 8 };
     Buf b[N_BUFS];
     for (int i = 0; i < N_BUFS; i++) {
         b[i].held = 0;
@@ -444,35 +468,25 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
     double *sims = NULL, *best_listed = NULL, *best_query = NULL, *table = NULL;
     PyObject *out = NULL;
     Py_ssize_t m = PyList_GET_SIZE(related), rel_held = 0;
-    if (get_buf(cand_obj, &b[0], 8, "cand", 0) < 0 || get_buf(start_o, &b[1], 8, "start", 0) < 0 ||
-        get_buf(token_o, &b[2], 4, "token", 0) < 0 || get_buf(kind_o, &b[3], 1, "kind", 0) < 0 ||
-        get_buf(mass_o, &b[4], 8, "mass", 0) < 0 || get_buf(first_o, &b[5], 4, "first", 0) < 0 ||
-        get_buf(person_o, &b[6], 1, "person", 0) < 0 || get_buf(strong_o, &b[7], 2, "strong_count", 0) < 0 ||
-        get_buf(core_o, &b[8], 2, "core_count", 0) < 0 || get_buf(number_o, &b[9], 2, "number_count", 0) < 0 ||
-        get_buf(qkind_o, &b[10], 1, "query kinds", 0) < 0 || get_buf(qmass_o, &b[11], 8, "query masses", 0) < 0 ||
-        get_buf(qfirst_o, &b[12], 1, "query firsts", 0) < 0 || get_buf(qown_o, &b[13], 8, "query own ids", 0) < 0 ||
-        get_buf(scratch_o, &b[14], 4, "scratch", 1) < 0) {
+    if (get_buf(cand_obj, &b[0], 8, "cand", 0) < 0 || get_buf(head_o, &b[1], 4, "head", 0) < 0 ||
+        get_buf(records_o, &b[2], sizeof(Record), "records", 0) < 0 ||
+        get_buf(qkind_o, &b[3], 1, "query kinds", 0) < 0 || get_buf(qmass_o, &b[4], 8, "query masses", 0) < 0 ||
+        get_buf(qfirst_o, &b[5], 1, "query firsts", 0) < 0 || get_buf(qown_o, &b[6], 8, "query own ids", 0) < 0 ||
+        get_buf(scratch_o, &b[7], 4, "scratch", 1) < 0) {
         goto done;
     }
     const int64_t *cand = DATA(b[0], int64_t);
-    const int64_t *start = DATA(b[1], int64_t);
-    const int32_t *token = DATA(b[2], int32_t);
-    const int8_t *kind = DATA(b[3], int8_t);
-    const double *mass = DATA(b[4], double);
-    const int32_t *first = DATA(b[5], int32_t);
-    const uint8_t *person = DATA(b[6], uint8_t);
-    const int16_t *strong_count = DATA(b[7], int16_t);
-    const int16_t *core_count = DATA(b[8], int16_t);
-    const int16_t *number_count = DATA(b[9], int16_t);
-    const int8_t *q_kind = DATA(b[10], int8_t);
-    const double *q_mass = DATA(b[11], double);
-    const uint8_t *q_first = DATA(b[12], uint8_t);
-    const int64_t *q_own = DATA(b[13], int64_t);
-    int32_t *mark = DATA(b[14], int32_t);
-    Py_ssize_t vocabulary = (ITEMS(b[14], int32_t) - 1) / 2;
-    Py_ssize_t n = ITEMS(b[0], int64_t), n_names = ITEMS(b[1], int64_t) - 1, n_occ = ITEMS(b[2], int32_t);
-    if (ITEMS(b[10], int8_t) != m || ITEMS(b[11], double) != m || ITEMS(b[12], uint8_t) != m ||
-        ITEMS(b[13], int64_t) != m) {
+    const int32_t *head = DATA(b[1], int32_t);
+    const Record *records = DATA(b[2], Record);
+    const int8_t *q_kind = DATA(b[3], int8_t);
+    const double *q_mass = DATA(b[4], double);
+    const uint8_t *q_first = DATA(b[5], uint8_t);
+    const int64_t *q_own = DATA(b[6], int64_t);
+    int32_t *mark = DATA(b[7], int32_t);
+    Py_ssize_t vocabulary = (ITEMS(b[7], int32_t) - 1) / 2;
+    Py_ssize_t n = ITEMS(b[0], int64_t), n_names = ITEMS(b[1], int32_t), n_records = ITEMS(b[2], Record);
+    if (ITEMS(b[3], int8_t) != m || ITEMS(b[4], double) != m || ITEMS(b[5], uint8_t) != m ||
+        ITEMS(b[6], int64_t) != m) {
         PyErr_SetString(PyExc_ValueError, "may_reach: query arrays differ in length");
         goto done;
     }
@@ -507,7 +521,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         goto done;
     }
     if (mark[0] >= INT32_MAX - 1) {
-        memset(mark, 0, (size_t)b[14].view.len);
+        memset(mark, 0, (size_t)b[7].view.len);
     }
     int32_t generation = ++mark[0];
     for (Py_ssize_t i = 0; i < m; i++) {
@@ -544,12 +558,15 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t c = 0; c < n; c++) {
         int64_t name = cand[c];
-        if (name < 0 || name >= n_names || start[name] < 0 || start[name + 1] > n_occ || start[name] > start[name + 1]) {
+        Py_ssize_t at = name < 0 || name >= n_names ? -1 : head[name];
+        if (at < 0 || at >= n_records || records[at].head.count < 0 || records[at].head.count >= n_records - at) {
             PyErr_SetString(PyExc_IndexError, "may_reach: candidate out of range");
             Py_CLEAR(out);
             goto done;
         }
-        Py_ssize_t s = (Py_ssize_t)start[name], k = (Py_ssize_t)(start[name + 1] - start[name]);
+        const Head *h = &records[at].head;
+        const Occurrence *occ = &records[at + 1].occ;
+        Py_ssize_t k = h->count;
         if (m * k > room) {
             room = 2 * m * k;
             double *more = PyMem_Realloc(sims, (size_t)room * sizeof *sims);
@@ -564,7 +581,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
             }
             best_listed = more_listed;
         }
-        int is_person = person[name] || person_query;
+        int is_person = h->person || person_query;
         /* Credited similarity of each query token (row) with each listed occurrence (column), and the best of each
          * row and column. A column of a token the query does not relate to is all zeros unless the initial rule
          * can apply (a person, and an initial on either side). */
@@ -573,12 +590,12 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         }
         int lost_query = 0, lost_listed = 0;
         for (Py_ssize_t o = 0; o < k; o++) {
-            int32_t t = token[s + o];
+            int32_t t = occ[o].token;
             const double *row = NULL;
             if (t >= 0 && t < vocabulary && mark[1 + 2 * t] == generation) {
                 row = &table[mark[2 + 2 * t] * m];
             }
-            int ko = kind[s + o];
+            int ko = occ[o].kind;
             int initial_rule = is_person && (q_initials || ko == INITIAL);
             double best = 0.0;
             if (row == NULL && !initial_rule) {
@@ -590,8 +607,8 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                     double v = row != NULL ? row[i] : 0.0;
                     int kx = q_kind[i];
                     if (v == 0.0 && initial_rule && kx != NUMBER) {
-                        int rule = kx == INITIAL ? (ko != NUMBER && ko != INITIAL && first[s + o] == q_first[i])
-                                                 : (ko == INITIAL && first[s + o] == q_first[i]);
+                        int rule = kx == INITIAL ? (ko != NUMBER && ko != INITIAL && occ[o].first == q_first[i])
+                                                 : (ko == INITIAL && occ[o].first == q_first[i]);
                         if (rule) {
                             v = initial_similarity;
                         }
@@ -615,23 +632,23 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
             numerator += best_query[i] * q_mass[i];
         }
         for (Py_ssize_t o = 0; o < k; o++) {
-            numerator += best_listed[o] * mass[s + o];
+            numerator += best_listed[o] * occ[o].mass;
         }
         for (Py_ssize_t i = 0; i < m; i++) {
             double f = q_kind[i] == INITIAL ? unmatched_weight : factor;
             loss += (best_query[i] > 0.0 ? min2(1.0 - best_query[i], f) : f) * q_mass[i];
         }
         for (Py_ssize_t o = 0; o < k; o++) {
-            double f = kind[s + o] == INITIAL ? unmatched_weight : factor;
-            loss += (best_listed[o] > 0.0 ? min2(1.0 - best_listed[o], f) : f) * mass[s + o];
+            double f = occ[o].kind == INITIAL ? unmatched_weight : factor;
+            loss += (best_listed[o] > 0.0 ? min2(1.0 - best_listed[o], f) : f) * occ[o].mass;
         }
         int ok = numerator >= threshold * (numerator + loss);
 
         /* A strong or number part of each side must be related (compare_names scores 0 otherwise). */
-        if (ok && !spacing && q_core && core_count[name] != 0) {
+        if (ok && !spacing && q_core && h->core != 0) {
             int core = 0;
             for (Py_ssize_t o = 0; o < k && !core; o++) {
-                if (kind[s + o] != STRONG && kind[s + o] != NUMBER) {
+                if (occ[o].kind != STRONG && occ[o].kind != NUMBER) {
                     continue;
                 }
                 for (Py_ssize_t i = 0; i < m && !core; i++) {
@@ -641,13 +658,13 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
             ok = core;
         }
         /* Numbers that differ cap the score below the threshold. */
-        if (ok && has_numbers && number_count[name] > 0) {
+        if (ok && has_numbers && h->numbers > 0) {
             int differs = 0;
             for (Py_ssize_t i = 0; i < m; i++) {
                 differs |= q_kind[i] == NUMBER && best_query[i] == 0.0;
             }
             for (Py_ssize_t o = 0; o < k && !differs; o++) {
-                if (kind[s + o] != NUMBER) {
+                if (occ[o].kind != NUMBER) {
                     continue;
                 }
                 int related_number = 0;
@@ -659,7 +676,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
             ok = !differs;
         }
         /* OFAC FAQ 5: at most one strong part with a strong partner caps the score below the threshold. */
-        Py_ssize_t listed_strong = strong_count[name];
+        Py_ssize_t listed_strong = h->strong;
         Py_ssize_t most = listed_strong > q_strong ? listed_strong : q_strong;
         Py_ssize_t least = listed_strong < q_strong ? listed_strong : q_strong;
         if (ok && !spacing && most >= 2 && (is_person || least >= 2)) {
@@ -669,12 +686,12 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                 int paired = 0, any = 0;
                 for (Py_ssize_t i = 0; i < m; i++) {
                     int r = sims[i * k + o] > 0.0;
-                    paired |= r && q_kind[i] == STRONG && kind[s + o] == STRONG;
+                    paired |= r && q_kind[i] == STRONG && occ[o].kind == STRONG;
                     any |= r;
                     initial_pair |= r && q_kind[i] == INITIAL;
                 }
                 strong_listed += paired;
-                initial_pair |= any && kind[s + o] == INITIAL;
+                initial_pair |= any && occ[o].kind == INITIAL;
             }
             for (Py_ssize_t i = 0; i < m; i++) {
                 if (q_kind[i] != STRONG) {
@@ -682,7 +699,7 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
                 }
                 int paired = 0;
                 for (Py_ssize_t o = 0; o < k && !paired; o++) {
-                    paired = sims[i * k + o] > 0.0 && kind[s + o] == STRONG;
+                    paired = sims[i * k + o] > 0.0 && occ[o].kind == STRONG;
                 }
                 strong_query += paired;
             }

@@ -22,7 +22,7 @@ def union(
 ) -> tuple[bytes, bytes]: ...
 def may_reach(
     cand: Array,
-    names: tuple[Array, Array, Array, Array, Array, Array, Array, Array, Array],
+    names: tuple[Array, Array],
     query: tuple[bytes, Array, bytes, Array, bool, int, bool, bool],
     related: list[tuple[Array, Array]],
     params: tuple[float, float, float, float, float],

@@ -239,7 +239,7 @@ class MatcherIndex:
         self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
         self._single_ok_org = np.zeros(0, dtype=np.bool_)
-        self._scratch = np.zeros(1, dtype=np.int32)  # the compiled posting union's marks (3 per name)
+        self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float]], _Token] = {}
 
     @classmethod
@@ -341,7 +341,7 @@ class MatcherIndex:
         # One-hit names that the one-name-part rule cannot cap for an organisation query (see `_candidates`).
         arrays = self._arrays
         self._single_ok_org = (~arrays.person & (arrays.strong_count <= 1)) | arrays.has_initials
-        self._scratch = np.zeros(3 * len(self._names) + 1, dtype=np.int32)
+        self._scratch = np.zeros(len(self._names), dtype=np.int32)
 
     @property
     def weights(self) -> Mapping[str, float]:

@@ -48,48 +48,24 @@ class QueryTokens:
     related: Sequence[tuple[npt.NDArray[np.int32], FloatArray]]  # ids, credited similarities (words only)
 
 
+# The compiled bound's layout of a name (`_kernels.c`: Head, Occurrence): a head record, then one record per token
+# occurrence, 16 bytes each and adjacent, so a candidate costs one or two cache lines rather than a miss per column.
+OCCURRENCE = np.dtype([("mass", "<f8"), ("token", "<i4"), ("kind", "i1"), ("first", "u1"), ("pad", "V2")])
+HEAD = np.dtype(
+    [("count", "<i4"), ("strong", "<i2"), ("core", "<i2"), ("numbers", "<i2"), ("person", "u1"), ("pad", "V5")]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NameArrays:
-    """Flat per-token-occurrence arrays of all indexed names (CSR by name id)."""
+    """All indexed names as the compiled bound reads them, and the per-name columns the blocking filters with."""
 
-    start: IntArray  # name id → first occurrence; start[n + 1] ends it
-    token: npt.NDArray[np.int32]  # occurrence → vocabulary id
-    kind: npt.NDArray[np.int8]
-    mass: FloatArray
-    first: npt.NDArray[np.int32]  # occurrence → code of its first letter (the person initial rule)
+    head: npt.NDArray[np.int32]  # name id → index of its head record in `records`
+    records: npt.NDArray[np.void]  # OCCURRENCE records; a name's head record viewed as HEAD
     strong_count: npt.NDArray[np.int16]
-    core_count: npt.NDArray[np.int16]  # strong and number tokens
-    number_count: npt.NDArray[np.int16]  # distinct numbers
     has_initials: BoolArray
     person: BoolArray
     scratch: npt.NDArray[np.int32]  # the compiled bound's marks: 2 per vocabulary id, and a generation number
-
-    @property
-    def columns(
-        self,
-    ) -> tuple[
-        IntArray,
-        npt.NDArray[np.int32],
-        npt.NDArray[np.int8],
-        FloatArray,
-        npt.NDArray[np.int32],
-        BoolArray,
-        npt.NDArray[np.int16],
-        npt.NDArray[np.int16],
-        npt.NDArray[np.int16],
-    ]:
-        """What the compiled bound reads of every name, in its argument order."""
-        return (
-            self.start,
-            self.token,
-            self.kind,
-            self.mass,
-            self.first,
-            self.person,
-            self.strong_count,
-            self.core_count,
-            self.number_count,
-        )
 
     @classmethod
     def build(
@@ -101,18 +77,32 @@ class NameArrays:
     ) -> NameArrays:
         """Flatten `names` (`person[i]`: name i belongs to a person entry; `ids`: the vocabulary)."""
         counts = np.array([len(n.tokens) for n in names], dtype=np.int64)
-        start = np.zeros(len(names) + 1, dtype=np.int64)
-        np.cumsum(counts, out=start[1:])
+        head = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(counts + 1, out=head[1:])
+        records = np.zeros(int(head[-1]), dtype=OCCURRENCE)
+        if len(records) > np.iinfo(np.int32).max:
+            raise ValueError("too many names and tokens for the bound's 32-bit record index")
+        strong_count = np.array([n.strong_count for n in names], dtype=np.int16)
+        heads = records.view(HEAD)[head[:-1]]
+        heads["count"] = counts
+        heads["strong"] = strong_count
+        heads["core"] = [sum(k in (STRONG, NUMBER) for k in n.kinds) for n in names]
+        heads["numbers"] = [len(n.numbers) for n in names]
+        heads["person"] = person
+        records.view(HEAD)[head[:-1]] = heads
         flat = [(t, k) for n in names for t, k in zip(n.tokens, n.kinds, strict=True)]
+        occurrence = np.ones(len(records), dtype=np.bool_)
+        occurrence[head[:-1]] = False
+        occurrences = records[occurrence]
+        occurrences["token"] = [ids[t] for t, _ in flat]
+        occurrences["kind"] = [k for _, k in flat]
+        occurrences["mass"] = [token_mass(t, k, weights) for t, k in flat]
+        occurrences["first"] = [ord(t[0]) for t, _ in flat]  # normalised tokens are ASCII
+        records[occurrence] = occurrences
         return cls(
-            start=start,
-            token=np.array([ids[t] for t, _ in flat], dtype=np.int32),
-            kind=np.array([k for _, k in flat], dtype=np.int8),
-            mass=np.array([token_mass(t, k, weights) for t, k in flat], dtype=np.float64),
-            first=np.array([ord(t[0]) for t, _ in flat], dtype=np.int32),
-            strong_count=np.array([n.strong_count for n in names], dtype=np.int16),
-            core_count=np.array([sum(k in (STRONG, NUMBER) for k in n.kinds) for n in names], dtype=np.int16),
-            number_count=np.array([len(n.numbers) for n in names], dtype=np.int16),
+            head=head[:-1].astype(np.int32),
+            records=records,
+            strong_count=strong_count,
             has_initials=np.array([n.has_initials for n in names], dtype=np.bool_),
             person=np.array(person, dtype=np.bool_),
             scratch=np.zeros(2 * len(ids) + 1, dtype=np.int32),
@@ -133,7 +123,7 @@ class NameArrays:
         threshold = cfg.report_threshold - max(0.0, cfg.legal_form_agree) - max(0.0, cfg.place_agree) - _SLACK
         reaches = _kernels.may_reach(
             np.ascontiguousarray(cand, dtype=np.int64),
-            self.columns,
+            (self.head, self.records),
             (
                 bytes(q.kinds),
                 array("d", query.masses),

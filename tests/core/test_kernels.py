@@ -73,7 +73,7 @@ def test_union_counts_each_key_once_per_name(
     start = np.zeros(vocabulary + 1, dtype=np.int64)
     np.cumsum([len(p) for p in postings_of], out=start[1:])
     postings = np.array([n for p in postings_of for n in p], dtype=np.int32)
-    scratch = np.zeros(3 * 30 + 1, dtype=np.int32)
+    scratch = np.zeros(30, dtype=np.int32)
     expected: dict[int, float] = {}
     for own, related, repeats in keys:
         reached = {n for t in ([own] if own >= 0 else []) + related for n in postings_of[t]}
@@ -92,11 +92,16 @@ def test_out_of_range_ids_raise_instead_of_reading_past_the_arrays() -> None:
     start = np.array([0, 1], dtype=np.int64)
     postings = np.array([5], dtype=np.int32)  # name 5 of an index with 2 names
     with pytest.raises(IndexError):
-        _kernels.union(start, postings, [(0, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(7, dtype=np.int32))
+        _kernels.union(start, postings, [(0, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32))
     with pytest.raises(IndexError):
-        _kernels.union(start, postings, [(3, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(7, dtype=np.int32))
+        _kernels.union(start, postings, [(3, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32))
     with pytest.raises(TypeError):
-        _kernels.union(start.astype(np.int32), postings, [], np.zeros(7, dtype=np.int32))
+        _kernels.union(start.astype(np.int32), postings, [], np.zeros(2, dtype=np.int32))
+    # An error after some names were reached leaves no marks behind: the next call starts clean.
+    scratch, none = np.zeros(2, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    with pytest.raises(IndexError):
+        _kernels.union(np.array([0, 2], dtype=np.int64), np.array([1, 5], dtype=np.int32), [(0, none, 1.0)], scratch)
+    assert not scratch.any()
     offsets = np.array([0, 3], dtype=np.int64)
     letters = _kernels.letters(b"abc", offsets)
     with pytest.raises(IndexError):
