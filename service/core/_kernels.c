@@ -283,32 +283,41 @@ done:
     return out;
 }
 
-/* union(postings_start, postings, keys, scratch) -> (names: bytes of int64, counts: bytes of float64)
+/* union(postings_start, postings, keys, scratch, flags, mask) -> bytes of int64: the names worth bounding
  *
  * `keys` is a list of (own_id, related_ids, repeats): a query key token, the vocabulary id of the token itself (-1
  * when the lists lack it), the ids of its related tokens (int32) and how often the query holds it. Every name posted
- * under a key's own or related tokens is returned once, in first-reached order, with the sum of `repeats` over the
- * keys that reach it (each key counted once per name).
+ * under a key's own or related tokens is reached once, in first-reached order, with the sum of `repeats` over the
+ * keys that reach it (each key counted once per name). A reached name is returned when that sum is at least 2 or
+ * when its `flags` (uint8, one per name) share a bit with `mask`.
  *
  * `scratch` (int32, one per name, zeros between calls) holds 1 + the output slot of each name reached so far; the
  * call sets those marks back to zero before it returns, errors included. Four bytes a name keep the marks, which
  * every posting reads at a random place, small enough to stay in a core's cache. */
 static PyObject *union_(PyObject *self, PyObject *args) {
-    PyObject *start_obj, *postings_obj, *keys, *scratch_obj;
-    if (!PyArg_ParseTuple(args, "OOO!O", &start_obj, &postings_obj, &PyList_Type, &keys, &scratch_obj)) {
+    PyObject *start_obj, *postings_obj, *keys, *scratch_obj, *flags_obj;
+    int mask;
+    if (!PyArg_ParseTuple(args, "OOO!OOi", &start_obj, &postings_obj, &PyList_Type, &keys, &scratch_obj, &flags_obj,
+                          &mask)) {
         return NULL;
     }
-    Buf start, postings, scratch, ids;
-    start.held = postings.held = scratch.held = ids.held = 0;
-    PyObject *result = NULL, *names_out = NULL, *counts_out = NULL;
+    Buf start, postings, scratch, ids, flag_buf;
+    start.held = postings.held = scratch.held = ids.held = flag_buf.held = 0;
+    PyObject *result = NULL;
     int64_t *names = NULL;
     double *counts = NULL;
     int32_t *last_key = NULL, *mark = NULL;
     Py_ssize_t found = 0, capacity = 0;
     if (get_buf(start_obj, &start, 8, "postings_start", 0) < 0 ||
-        get_buf(postings_obj, &postings, 4, "postings", 0) < 0 || get_buf(scratch_obj, &scratch, 4, "scratch", 1) < 0) {
+        get_buf(postings_obj, &postings, 4, "postings", 0) < 0 || get_buf(scratch_obj, &scratch, 4, "scratch", 1) < 0 ||
+        get_buf(flags_obj, &flag_buf, 1, "flags", 0) < 0) {
         goto done;
     }
+    if (ITEMS(flag_buf, uint8_t) != ITEMS(scratch, int32_t)) {
+        PyErr_SetString(PyExc_ValueError, "union: flags and scratch differ in length");
+        goto done;
+    }
+    const uint8_t *flags = DATA(flag_buf, uint8_t);
     const int64_t *begin_of = DATA(start, int64_t);
     const int32_t *post = DATA(postings, int32_t);
     mark = DATA(scratch, int32_t);
@@ -375,17 +384,21 @@ static PyObject *union_(PyObject *self, PyObject *args) {
         }
         release(&ids);
     }
-    names_out = PyBytes_FromStringAndSize((const char *)names, found * (Py_ssize_t)sizeof *names);
-    counts_out = PyBytes_FromStringAndSize((const char *)counts, found * (Py_ssize_t)sizeof *counts);
-    if (names_out != NULL && counts_out != NULL) {
-        result = PyTuple_Pack(2, names_out, counts_out);
+    result = PyBytes_FromStringAndSize(NULL, found * (Py_ssize_t)sizeof *names);
+    if (result != NULL) {
+        int64_t *kept = (int64_t *)PyBytes_AS_STRING(result);
+        Py_ssize_t n_kept = 0;
+        for (Py_ssize_t f = 0; f < found; f++) {
+            if (counts[f] >= 2.0 || (flags[names[f]] & mask)) {
+                kept[n_kept++] = names[f];
+            }
+        }
+        _PyBytes_Resize(&result, n_kept * (Py_ssize_t)sizeof *names);
     }
 done:
     for (Py_ssize_t f = 0; f < found; f++) {
         mark[names[f]] = 0;
     }
-    Py_XDECREF(names_out);
-    Py_XDECREF(counts_out);
     PyMem_Free(names);
     PyMem_Free(counts);
     PyMem_Free(last_key);
@@ -393,6 +406,7 @@ done:
     release(&postings);
     release(&scratch);
     release(&ids);
+    release(&flag_buf);
     return result;
 }
 

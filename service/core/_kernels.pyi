@@ -18,8 +18,13 @@ def lcs_scan(
     need: bytes,
 ) -> tuple[bytes, bytes]: ...
 def union(
-    postings_start: Array, postings: Array, keys: list[tuple[int, Array, float]], scratch: Array
-) -> tuple[bytes, bytes]: ...
+    postings_start: Array,
+    postings: Array,
+    keys: list[tuple[int, Array, float]],
+    scratch: Array,
+    flags: Array,
+    mask: int,
+) -> bytes: ...
 def may_reach(
     cand: Array,
     names: tuple[Array, Array],

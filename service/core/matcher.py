@@ -208,6 +208,36 @@ def _pair_tokens(norm: NormName, pair: tuple[int, int]) -> tuple[str, str]:
     return first, second
 
 
+# Which names related to a single key the one-name-part rule (OFAC FAQ 5) cannot cap below the threshold, by kind
+# of query: bits of a per-name flag byte that the posting union tests (`_single_flags`, `_single_mask`).
+_ANY = 1  # a query with an initial: the rule may count an initial pair, so every name stays
+_SMALL_OR_INITIALS = 2  # a person query with at most one strong part
+_SMALL_INITIALS_OR_ORG = 4  # any other query with at most one strong part
+_INITIALS = 8  # a person query with several strong parts
+_ORG_SINGLE = 16  # any other query with several strong parts
+
+
+def _single_flags(arrays: NameArrays) -> npt.NDArray[np.uint8]:
+    """Per name, the `_single_mask` bits of the queries whose one-key hits on it stay candidates: max(strong counts)
+    below 2, or an organisation pair (the rule needs several parts on both sides), or an initial the rule may
+    count."""
+    small, initials, person = arrays.strong_count <= 1, arrays.has_initials, arrays.person
+    flags = np.full(len(small), _ANY, dtype=np.uint8)
+    flags[small | initials] |= _SMALL_OR_INITIALS
+    flags[small | initials | ~person] |= _SMALL_INITIALS_OR_ORG
+    flags[initials] |= _INITIALS
+    flags[(~person & small) | initials] |= _ORG_SINGLE
+    return flags
+
+
+def _single_mask(norm: NormName, person_query: bool) -> int:
+    if norm.has_initials:
+        return _ANY
+    if norm.strong_count <= 1:
+        return _SMALL_OR_INITIALS if person_query else _SMALL_INITIALS_OR_ORG
+    return _INITIALS if person_query else _ORG_SINGLE
+
+
 class MatcherIndex:
     """Normalised names of all active list entries with blocking structures; build once, search many times."""
 
@@ -238,7 +268,7 @@ class MatcherIndex:
         self._joined_one_split = np.zeros(0, dtype=np.bool_)
         self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
-        self._single_ok_org = np.zeros(0, dtype=np.bool_)
+        self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float]], _Token] = {}
 
@@ -338,9 +368,7 @@ class MatcherIndex:
             tuple(token_mass(t, k, self._weights) for t, k in zip(norm.tokens, norm.kinds, strict=True))
             for norm in self._names
         ]
-        # One-hit names that the one-name-part rule cannot cap for an organisation query (see `_candidates`).
-        arrays = self._arrays
-        self._single_ok_org = (~arrays.person & (arrays.strong_count <= 1)) | arrays.has_initials
+        self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
 
     @property
@@ -433,28 +461,15 @@ class MatcherIndex:
         variants = self._spacing_variants(norm)
         if not repeats:
             return _NO_NAMES, variants
-        found, counted = _kernels.union(
+        found = _kernels.union(
             self._postings_start,
             self._postings,
             [(info_of[t].own_id, info_of[t].ids, float(r)) for t, r in repeats.items()],
             self._scratch,
+            self._single_flags,
+            _single_mask(norm, person_query),
         )
-        names = np.frombuffer(found, dtype=np.int64)
-        count = np.frombuffer(counted, dtype=np.float64)
-        return names[(count >= 2) | self._single_ok(names, norm, person_query)], variants
-
-    def _single_ok(self, names: IntArray, norm: NormName, person_query: bool) -> npt.NDArray[np.bool_]:
-        """Names related to one key that the one-name-part rule cannot cap below the threshold."""
-        if norm.has_initials:
-            return np.ones(len(names), dtype=np.bool_)
-        arrays = self._arrays
-        if norm.strong_count <= 1:
-            # max(strong counts) < 2, or an organisation pair (the rule needs several parts on both sides).
-            small = arrays.strong_count[names] <= 1
-            return small | arrays.has_initials[names] | (~arrays.person[names] & (not person_query))
-        if person_query:
-            return arrays.has_initials[names]
-        return self._single_ok_org[names]
+        return np.frombuffer(found, dtype=np.int64), variants
 
     def _spacing_variants(self, norm: NormName) -> _Variants:
         """Names an exact lookup finds as the same letters spaced differently, and names without any strong or

@@ -13,6 +13,7 @@ from service.core.matcher import MatcherIndex, Query
 from service.core.model import EntityType, ListEntry, Name
 
 CFG = MatchConfig()
+FLAGS = np.zeros(2, dtype=np.uint8)  # two names, no one-key hit kept
 
 # Few letters and syllables: many fuzzy relations, shared tokens, initials and numbers in a small index.
 SYLLABLES = ["al", "an", "bo", "ma", "mo", "ha", "med", "ri", "sa", "ko", "va", "lin", "er", "ov", "ich", "x"]
@@ -63,10 +64,14 @@ def test_search_equals_exhaustive_on_small_indexes(
 @given(
     st.lists(st.lists(st.integers(0, 29), max_size=8), min_size=1, max_size=12),
     st.lists(st.tuples(st.integers(-1, 11), st.lists(st.integers(0, 11), max_size=4), st.integers(1, 3)), max_size=5),
+    st.lists(st.integers(0, 3), min_size=30, max_size=30),
+    st.integers(0, 3),
 )
-def test_union_counts_each_key_once_per_name(
-    postings_of: list[list[int]], keys: list[tuple[int, list[int], int]]
+def test_union_keeps_names_two_keys_reach_or_flagged(
+    postings_of: list[list[int]], keys: list[tuple[int, list[int], int]], flags: list[int], mask: int
 ) -> None:
+    """A name is kept when the keys reaching it (each counted once, times its repeats) sum to 2, or when its flags
+    share a bit with the mask; in first-reached order."""
     postings_of = [sorted(set(p)) for p in postings_of]
     vocabulary = len(postings_of)
     keys = [(own if own < vocabulary else -1, [r for r in rel if r < vocabulary], n) for own, rel, n in keys]
@@ -74,33 +79,42 @@ def test_union_counts_each_key_once_per_name(
     np.cumsum([len(p) for p in postings_of], out=start[1:])
     postings = np.array([n for p in postings_of for n in p], dtype=np.int32)
     scratch = np.zeros(30, dtype=np.int32)
-    expected: dict[int, float] = {}
+    counts: dict[int, float] = {}  # in first-reached order
     for own, related, repeats in keys:
-        reached = {n for t in ([own] if own >= 0 else []) + related for n in postings_of[t]}
+        reached = dict.fromkeys(n for t in ([own] if own >= 0 else []) + related for n in postings_of[t])
         for n in reached:
-            expected[n] = expected.get(n, 0.0) + repeats
+            counts[n] = counts.get(n, 0.0) + repeats
+    expected = [n for n, c in counts.items() if c >= 2 or flags[n] & mask]
     for _ in range(2):  # the marks of one call never leak into the next
-        names, counts = _kernels.union(
-            start, postings, [(own, np.array(rel, dtype=np.int32), float(n)) for own, rel, n in keys], scratch
+        kept = _kernels.union(
+            start,
+            postings,
+            [(own, np.array(rel, dtype=np.int32), float(n)) for own, rel, n in keys],
+            scratch,
+            np.array(flags, dtype=np.uint8),
+            mask,
         )
-        reached = np.frombuffer(names, dtype=np.int64).tolist()
-        got = dict(zip(reached, np.frombuffer(counts, dtype=np.float64).tolist(), strict=True))
-        assert got == expected
+        assert np.frombuffer(kept, dtype=np.int64).tolist() == expected
+        assert not scratch.any()
 
 
 def test_out_of_range_ids_raise_instead_of_reading_past_the_arrays() -> None:
     start = np.array([0, 1], dtype=np.int64)
     postings = np.array([5], dtype=np.int32)  # name 5 of an index with 2 names
     with pytest.raises(IndexError):
-        _kernels.union(start, postings, [(0, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32))
+        _kernels.union(start, postings, [(0, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32), FLAGS, 0)
     with pytest.raises(IndexError):
-        _kernels.union(start, postings, [(3, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32))
+        _kernels.union(start, postings, [(3, np.zeros(0, dtype=np.int32), 1.0)], np.zeros(2, dtype=np.int32), FLAGS, 0)
     with pytest.raises(TypeError):
-        _kernels.union(start.astype(np.int32), postings, [], np.zeros(2, dtype=np.int32))
+        _kernels.union(start.astype(np.int32), postings, [], np.zeros(2, dtype=np.int32), FLAGS, 0)
+    with pytest.raises(ValueError):
+        _kernels.union(start, postings, [], np.zeros(2, dtype=np.int32), np.zeros(3, dtype=np.uint8), 0)
     # An error after some names were reached leaves no marks behind: the next call starts clean.
     scratch, none = np.zeros(2, dtype=np.int32), np.zeros(0, dtype=np.int32)
     with pytest.raises(IndexError):
-        _kernels.union(np.array([0, 2], dtype=np.int64), np.array([1, 5], dtype=np.int32), [(0, none, 1.0)], scratch)
+        _kernels.union(
+            np.array([0, 2], dtype=np.int64), np.array([1, 5], dtype=np.int32), [(0, none, 1.0)], scratch, FLAGS, 0
+        )
     assert not scratch.any()
     offsets = np.array([0, 3], dtype=np.int64)
     letters = _kernels.letters(b"abc", offsets)
