@@ -7,6 +7,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.core.errors import ScreeningError
@@ -59,6 +61,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+        # The database refused, dropped or timed out the connection, or aborted a transaction that conflicted (a
+        # deadlock, a serialization failure): the open transaction rolled back; a later retry may succeed.
+        log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+        body = error_body("database_unavailable", "the database is unavailable or busy; try again later")
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "30"})
+
+    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.add_exception_handler(unavailable, _database_down)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -14,9 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.api.app import create_app
+from service.db.migrate import upgrade
+from service.db.session import engine_for
 from service.refresh import import_files
 from service.settings import Settings, get_settings
+from tests.conftest import POSTGRES_SERVER, service_missing
 from tests.support.auth import bearer, make_key
+from tests.support.databases import create_database, drop_database
 from tests.test_versions import V1, write_sdn
 from workers.dispatch import drain
 
@@ -102,3 +106,42 @@ def test_batches_never_500(client: tuple[TestClient, dict[str, str]], items: Any
     _check(http.post("/v1/batches", content=body, headers={**headers, **key, "Content-Type": "application/json"}))
     _check(http.post("/v1/batches", content=raw, headers={**headers, **key, "Content-Type": "text/csv"}))
     _check(http.post("/v1/batches", content=raw, headers={**headers, **key, "Content-Type": "application/json"}))
+
+
+@pytest.mark.postgres
+def test_database_outage_answers_503_with_a_code_not_500(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database that goes away under a running service (here: dropped, its connections terminated) turns into
+    503 `database_unavailable` with Retry-After, for the routes that need it; the service itself keeps answering."""
+    try:
+        url = create_database(POSTGRES_SERVER, prefix="screening_outage")
+    except Exception as exc:
+        service_missing(f"PostgreSQL at {POSTGRES_SERVER} ({type(exc).__name__})")
+        raise
+    try:
+        upgrade(url)
+        cfg = Settings(
+            database_url=url,
+            broker_url=None,
+            download_dir=tmp_path / "downloads",
+            sources_file=tmp_path / "sources.toml",
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        monkeypatch.setenv("SCREENING_DATABASE_URL", url)
+        get_settings.cache_clear()
+        import_files(cfg, list_id="ofac-test", name="t", fmt="ofac-csv", paths=[write_sdn(tmp_path / "v", V1)])
+        headers = bearer(make_key(url, "acme", "admin"))
+        http = TestClient(create_app(cfg), raise_server_exceptions=False)
+        assert http.post("/v1/screen", json={"name": "Ivan Ivanov"}, headers=headers).status_code == 200
+    finally:
+        drop_database(POSTGRES_SERVER, url)
+    for method, path, body in (
+        ("POST", "/v1/screen", {"name": "Ivan Ivanov"}),
+        ("GET", "/v1/audit/verify", None),
+    ):
+        response = http.request(method, path, json=body, headers=headers)
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "database_unavailable"
+        assert response.headers["Retry-After"] == "30"
+    assert http.get("/health").status_code == 503  # the health route reports the outage itself
+    engine_for(url).dispose()
+    get_settings.cache_clear()
