@@ -231,6 +231,7 @@ def _single_flags(arrays: NameArrays) -> npt.NDArray[np.uint8]:
 
 
 def _single_mask(norm: NormName, person_query: bool) -> int:
+    """The `_single_flags` bit that keeps a name one key of this query reaches."""
     if norm.has_initials:
         return _ANY
     if norm.strong_count <= 1:
