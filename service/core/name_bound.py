@@ -83,6 +83,7 @@ class NameArrays:
         if len(records) > np.iinfo(np.int32).max:
             raise ValueError("too many names and tokens for the bound's 32-bit record index")
         strong_count = np.array([n.strong_count for n in names], dtype=np.int16)
+        # Indexing with positions copies: each kind of record is filled in a copy, then written back in place.
         heads = records.view(HEAD)[head[:-1]]
         heads["count"] = counts
         heads["strong"] = strong_count
