@@ -41,6 +41,20 @@ static void release(Buf *buf) {
     }
 }
 
+/* Resize the PyMem block whose pointer is stored at `slot` (any object pointer's address) to `bytes`. On failure
+ * the old block stays where it was, for the caller's clean-up, and MemoryError is set. */
+static int grow(void *slot, size_t bytes) {
+    void *old, *more;
+    memcpy(&old, slot, sizeof old);
+    more = PyMem_Realloc(old, bytes);
+    if (more == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(slot, &more, sizeof more);
+    return 0;
+}
+
 #define ITEMS(b_, type) ((Py_ssize_t)((b_).view.len / (Py_ssize_t)sizeof(type)))
 #define DATA(b_, type) ((type *)(b_).view.buf)
 
@@ -245,16 +259,9 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
             }
             if (found == capacity) {
                 capacity = capacity ? 2 * capacity : 256;
-                int64_t *more_hits = PyMem_Realloc(hits, (size_t)capacity * sizeof *hits);
-                uint8_t *more_lcs = more_hits ? PyMem_Realloc(lcs_of, (size_t)capacity) : NULL;
-                if (more_hits) {
-                    hits = more_hits;
-                }
-                if (more_lcs == NULL) {
-                    PyErr_NoMemory();
+                if (grow(&hits, (size_t)capacity * sizeof *hits) < 0 || grow(&lcs_of, (size_t)capacity) < 0) {
                     goto failed;
                 }
-                lcs_of = more_lcs;
             }
             hits[found] = i;
             lcs_of[found] = (uint8_t)lcs;
@@ -356,20 +363,10 @@ static PyObject *union_(PyObject *self, PyObject *args) {
                     if (found == capacity) {
                         capacity = capacity ? 2 * capacity : 1024;
                         size_t items = (size_t)capacity;
-                        int64_t *more_names = PyMem_Realloc(names, items * sizeof *names);
-                        if (more_names != NULL) {
-                            names = more_names;
-                        }
-                        double *more_counts = more_names ? PyMem_Realloc(counts, items * sizeof *counts) : NULL;
-                        if (more_counts != NULL) {
-                            counts = more_counts;
-                        }
-                        int32_t *more_keys = more_counts ? PyMem_Realloc(last_key, items * sizeof *last_key) : NULL;
-                        if (more_keys == NULL) {
-                            PyErr_NoMemory();
+                        if (grow(&names, items * sizeof *names) < 0 || grow(&counts, items * sizeof *counts) < 0 ||
+                            grow(&last_key, items * sizeof *last_key) < 0) {
                             goto done;
                         }
-                        last_key = more_keys;
                     }
                     mark[name] = (int32_t)(found + 1);
                     names[found] = name;
@@ -583,17 +580,11 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         Py_ssize_t k = h->count;
         if (m * k > room) {
             room = 2 * m * k;
-            double *more = PyMem_Realloc(sims, (size_t)room * sizeof *sims);
-            double *more_listed = more ? PyMem_Realloc(best_listed, (size_t)room * sizeof *best_listed) : NULL;
-            if (more) {
-                sims = more;
-            }
-            if (more_listed == NULL) {
-                PyErr_NoMemory();
+            if (grow(&sims, (size_t)room * sizeof *sims) < 0 ||
+                grow(&best_listed, (size_t)room * sizeof *best_listed) < 0) {
                 Py_CLEAR(out);
                 goto done;
             }
-            best_listed = more_listed;
         }
         int is_person = h->person || person_query;
         /* Credited similarity of each query token (row) with each listed occurrence (column), and the best of each
