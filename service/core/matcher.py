@@ -142,8 +142,8 @@ class _Token:
     own_id: int
     ids: npt.NDArray[np.int32]
     sims: npt.NDArray[np.float64]
-    similar: dict[str, float]
     weight: float | None  # None: the vocabulary weight applies
+    similar: dict[str, float] | None = None  # `ids`/`sims` as strings, made when a name is first scored against it
 
 
 @dataclass(slots=True)
@@ -412,19 +412,27 @@ class MatcherIndex:
             ids, sims = graph.related_ids(token)
         else:
             ids, sims = self._brute_related(token, cfg)
-        similar = graph.named(ids, sims)
-        weight = self._misspelling_weight(similar) if own_id < 0 else None
-        found = _Token(own_id, ids, sims, similar, weight)
+        weight = self._misspelling_weight(ids, sims) if own_id < 0 else None
+        found = _Token(own_id, ids, sims, weight)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
         self._tokens[key] = found
         return found
 
-    def _misspelling_weight(self, similar: Mapping[str, float]) -> float:
+    def _misspelling_weight(self, ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64]) -> float:
         """The weight of a token the lists do not contain: most likely a misspelling of its closest listed token, it
         weighs as much as that one (the heaviest among the closest), or fully when it has no listed relative."""
-        best = max(similar.values(), default=0.0)
-        return max((self._weights.get(t, 1.0) for t, s in similar.items() if s == best), default=1.0)
+        if not len(sims):
+            return 1.0
+        tokens = self._graph.tokens
+        return max(self._weights.get(tokens[i], 1.0) for i in ids[sims == sims.max()].tolist())
+
+    def _similar(self, info: _Token) -> dict[str, float]:
+        """The token's related vocabulary as token → similarity, what the scorer looks up; made once per cached
+        token, and only when a name is scored (half the queries reach none)."""
+        if info.similar is None:
+            info.similar = self._graph.named(info.ids, info.sims)
+        return info.similar
 
     def _brute_related(self, token: str, cfg: MatchConfig) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Related vocabulary by `word_similarity` over every token (other token settings; the exhaustive
@@ -558,7 +566,9 @@ class MatcherIndex:
             spelled = _with_links(tokens, variants.links)
             keep += more[self._arrays.may_reach(spelled, more, person_query, cfg, spacing=True)].tolist()
         names = sorted(variants.exact.union(keep))
-        similar = {t: info.similar for t, info in zip(norm.tokens, infos, strict=True)}
+        if not names and not extra_entries:
+            return []
+        similar = {t: self._similar(info) for t, info in zip(norm.tokens, infos, strict=True)}
         return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
@@ -581,10 +591,10 @@ class MatcherIndex:
         similar: dict[str, dict[str, float]] = {}
         extra: dict[str, float] = {}
         for token, kind in zip(norm.tokens, norm.kinds, strict=True):
-            related = self._graph.named(*self._brute_related(token, cfg)) if kind in WORD_KINDS else {}
-            similar[token] = related
+            ids, sims = self._brute_related(token, cfg) if kind in WORD_KINDS else (EMPTY_IDS, EMPTY_SIMS)
+            similar[token] = self._graph.named(ids, sims)
             if token not in self._graph.ids:
-                extra[token] = self._misspelling_weight(related)
+                extra[token] = self._misspelling_weight(ids, sims)
         weights = _QueryWeights(self._weights, extra)
         names = range(len(self._names)) if norm.has_words else range(0)
         return self._score(query, norm, cfg, names, self._identifier_entries(query), eligible, weights, similar)

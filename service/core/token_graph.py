@@ -54,6 +54,7 @@ class TokenGraph:
             id(pool): np.array([self.ids[t] for t in pool.tokens], dtype=np.int32)
             for pool in (self._long, *self._by_letter.values())
         }
+        self._window_cache: dict[tuple[int, str], list[tuple[TokenIndex, IntArray, int, int]]] = {}
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
@@ -97,28 +98,32 @@ class TokenGraph:
         (a swap wins over the same token found by its ratio); with `larger_only`, only tokens after `x` in (length,
         token) order: the build visits every pair once from its smaller end."""
         cfg = self._config
-
-        def after_x(y: str) -> bool:
-            return not larger_only or (len(y), y) > (len(x), x)
-
-        ids: list[IntArray] = [np.array([self.ids[y] for y in self._swaps(x) if after_x(y)], dtype=np.int32)]
-        sims: list[FloatArray] = [np.full(len(ids[0]), credit_swap(len(x), cfg))]
-        for pool, lo, hi in self._pools(x, larger_only):
-            begin, end = pool.span(lo, hi)
-            if larger_only:  # pool tokens are sorted by (length, token): those after x start here
-                begin = max(begin, bisect_right(pool.tokens, (len(x), x), key=lambda t: (len(t), t)))
+        ids: list[IntArray] = []
+        sims: list[FloatArray] = []
+        swaps = [self.ids[y] for y in self._swaps(x) if not larger_only or (len(y), y) > (len(x), x)]
+        if swaps:
+            ids.append(np.array(swaps, dtype=np.int32))
+            sims.append(np.full(len(swaps), credit_swap(len(x), cfg)))
+        long_hits = False
+        for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
-            ids.append(self._pool_ids[id(pool)][at])
-            sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
+            if len(at):
+                ids.append(pool_ids[at])
+                sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
-                if y != x and after_x(y):
+                if y != x and (not larger_only or (len(y), y) > (len(x), x)):
                     ids.append(np.array([self.ids[y]], dtype=np.int32))
                     sims.append(np.array([credit(ratio, cfg)]))
-        all_ids, all_sims = np.concatenate(ids), np.concatenate(sims)
-        if not len(all_ids):
+                    long_hits = True
+        if not ids:
             return EMPTY_IDS, EMPTY_SIMS
-        unique, first = np.unique(all_ids, return_index=True)  # sorted; the first occurrence (a swap) wins
-        return unique.astype(np.int32), all_sims[first]
+        all_ids, all_sims = (ids[0], sims[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(sims))
+        if swaps or long_hits:
+            unique, first = np.unique(all_ids, return_index=True)  # sorted; the first occurrence (a swap) wins
+            return unique.astype(np.int32), all_sims[first]
+        # The pools' windows hold disjoint lengths, so no id comes twice: sorting is enough.
+        order = np.argsort(all_ids)
+        return all_ids[order], all_sims[order]
 
     def related(self, token: str) -> dict[str, float]:
         """Every vocabulary token `word_similarity` relates to a word token, with the credited similarity."""
@@ -151,6 +156,22 @@ class TokenGraph:
         if m >= first_letter:
             pools.append((self._long, max(shortest, first_letter), longest))
         return pools
+
+    def _windows(self, x: str, larger_only: bool) -> list[tuple[TokenIndex, IntArray, int, int]]:
+        """`_pools` as slices: (pool, its tokens' vocabulary ids, begin, end). A query token's windows depend only
+        on its length and first letter, so they are kept (a few hundred at most); the build's depend on the token."""
+        key = (len(x), x[0])
+        if not larger_only and (windows := self._window_cache.get(key)) is not None:
+            return windows
+        windows = []
+        for pool, lo, hi in self._pools(x, larger_only):
+            begin, end = pool.span(lo, hi)
+            if larger_only:  # pool tokens are sorted by (length, token): those after x start here
+                begin = max(begin, bisect_right(pool.tokens, (len(x), x), key=lambda t: (len(t), t)))
+            windows.append((pool, self._pool_ids[id(pool)], begin, end))
+        if not larger_only:
+            self._window_cache[key] = windows
+        return windows
 
     def _swaps(self, x: str) -> Iterator[str]:
         """Vocabulary word tokens that are `x` with two adjacent letters swapped."""

@@ -24,6 +24,7 @@ from service.core import _kernels
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+_NO_HITS: tuple[IntArray, FloatArray] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 _WORD = 64  # a query token up to this length fits one 64-bit pattern; longer ones (a handful) go through rapidfuzz
 
 
@@ -72,13 +73,15 @@ class TokenIndex:
         2·LCS / (len text + len token), computed with the same floating-point operations as `word_similarity`."""
         m = len(text)
         if begin >= end:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+            return _NO_HITS
         if _compiled(text):
             found, lcs_bytes = _kernels.lcs_scan(
                 text.encode("ascii"), self._blob, self._offsets, self._letters, begin, end, self._need(m, cutoff)
             )
+            if not found:
+                return _NO_HITS
             at = np.frombuffer(found, dtype=np.int64)
-            lcs = np.frombuffer(lcs_bytes, dtype=np.uint8).astype(np.float64)
+            lcs = np.frombuffer(lcs_bytes, dtype=np.uint8)
         else:
             at = np.arange(begin, end, dtype=np.int64)
             lcs = np.array([LCSseq.similarity(text, t) for t in self.tokens[begin:end]], dtype=np.float64)

@@ -58,3 +58,11 @@ def test_golden_relations(x: str, y: str, related: bool) -> None:
     graph = TokenGraph({x, y, "other"}, MatchConfig())
     assert (y in graph.related(x)) is related
     assert (x in graph.related(y)) is related
+
+
+def test_a_new_tokens_relations_come_sorted_by_vocabulary_id() -> None:
+    """The scan finds relatives in (length, token) order; callers get them by id, like a vocabulary token's row."""
+    graph = TokenGraph({"marvin", "amartin", "martina"}, MatchConfig())
+    ids, sims = graph.related_ids("martin")
+    assert [graph.tokens[i] for i in ids.tolist()] == ["amartin", "martina", "marvin"]
+    assert sims.tolist() == [graph.related("martin")[graph.tokens[i]] for i in ids.tolist()]
