@@ -422,10 +422,12 @@ class MatcherIndex:
     def _misspelling_weight(self, ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64]) -> float:
         """The weight of a token the lists do not contain: most likely a misspelling of its closest listed token, it
         weighs as much as that one (the heaviest among the closest), or fully when it has no listed relative."""
-        if not len(sims):
+        similarities = sims.tolist()  # a few dozen values: plain Python beats numpy's per-call overhead
+        if not similarities:
             return 1.0
-        tokens = self._graph.tokens
-        return max(self._weights.get(tokens[i], 1.0) for i in ids[sims == sims.max()].tolist())
+        best, tokens = max(similarities), self._graph.tokens
+        closest = (i for i, s in zip(ids.tolist(), similarities, strict=True) if s == best)
+        return max(self._weights.get(tokens[i], 1.0) for i in closest)
 
     def _similar(self, info: _Token) -> dict[str, float]:
         """The token's related vocabulary as token → similarity, what the scorer looks up; made once per cached
