@@ -98,9 +98,13 @@ class TokenGraph:
         (a swap wins over the same token found by its ratio); with `larger_only`, only tokens after `x` in (length,
         token) order: the build visits every pair once from its smaller end."""
         cfg = self._config
+
+        def after_x(y: str) -> bool:
+            return not larger_only or (len(y), y) > (len(x), x)
+
         ids: list[IntArray] = []
         sims: list[FloatArray] = []
-        swaps = [self.ids[y] for y in self._swaps(x) if not larger_only or (len(y), y) > (len(x), x)]
+        swaps = [self.ids[y] for y in self._swaps(x) if after_x(y)]
         if swaps:
             ids.append(np.array(swaps, dtype=np.int32))
             sims.append(np.full(len(swaps), credit_swap(len(x), cfg)))
@@ -111,7 +115,7 @@ class TokenGraph:
                 ids.append(pool_ids[at])
                 sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
-                if y != x and (not larger_only or (len(y), y) > (len(x), x)):
+                if y != x and after_x(y):
                     ids.append(np.array([self.ids[y]], dtype=np.int32))
                     sims.append(np.array([credit(ratio, cfg)]))
                     long_hits = True
