@@ -33,6 +33,9 @@ class MatchConfig:
     # Leftover parts on both sides mean a different name part (another surname), not an omission: weighed up.
     conflict_weight: float = 1.5
     person_surplus_weight: float = 0.3
+    # A listed person's surname or first given name that the other name lacks (service.core.names.principal_parts)
+    # is another person's name part, not an omitted middle name: weighed like a conflict.
+    principal_omission_weight: float = 1.5
     # An unused initial weighs this many letters (times `conflict_weight`) when the other name also keeps an unmatched
     # part: "William G. Frost" and "William W. Frost" are two people, "Putin, V." is not "Vladimir Putin"'s rival.
     initial_conflict_mass: float = 3.0
@@ -79,6 +82,9 @@ class MatchConfig:
     def __post_init__(self) -> None:
         if self.report_threshold <= max(self.single_part_cap, self.number_mismatch_cap):
             raise ValueError("report_threshold must exceed the single-part and number-mismatch caps")
+        if self.principal_omission_weight < self.person_surplus_weight:
+            # The index's bound weighs every omitted part at the person surplus weight at least.
+            raise ValueError("principal_omission_weight must be at least person_surplus_weight")
         if not 0.0 < self.token_cutoff <= 1.0:
             raise ValueError("token_cutoff must be in (0, 1]")
         if self.fuzzy_min_length < 2 or self.transposition_min_length < 2:

@@ -51,6 +51,7 @@ from service.core.names import (
     compare_names,
     glue,
     normalise_name,
+    principal_parts,
     spacing_variants,
     token_mass,
     word_similarity,
@@ -251,6 +252,7 @@ class MatcherIndex:
         self._name_kind: list[NameKind] = []
         self._entry_names: list[list[int]] = []
         self._masses: list[tuple[float, ...]] = []  # per name, its tokens' masses under the index weights
+        self._principal: dict[int, tuple[str, ...]] = {}  # person names' principal parts (names.principal_parts)
         self._identifiers: dict[str, list[int]] = {}
         self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
         self._evidence: dict[int, ListEntry] = {}  # linked entry → itself with its twin's attributes (made once)
@@ -293,6 +295,9 @@ class MatcherIndex:
                 if not norm.has_words or norm.tokens in seen:
                     continue
                 seen.add(norm.tokens)
+                principal = principal_parts(name.value, entry.entity_type, name.parts)
+                if principal:
+                    index._principal[len(index._names)] = principal
                 own.append(len(index._names))
                 index._names.append(norm)
                 index._name_entry.append(entry_id)
@@ -636,6 +641,7 @@ class MatcherIndex:
                 weights=weights,
                 similar=similar,
                 masses=(query_masses, self._masses[name_id]) if precomputed else None,
+                principal=self._principal.get(name_id, ()),
             )
             if comparison.score < cfg.report_threshold and not keep_low:
                 return

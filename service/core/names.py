@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -373,13 +373,16 @@ def compare_names(
     weights: Mapping[str, float] | None = None,
     similar: Mapping[str, Mapping[str, float]] | None = None,
     masses: tuple[Sequence[float], Sequence[float]] | None = None,
+    principal: Collection[str] = (),
 ) -> NameComparison:
     """Score two normalised names in 0..1 by order-free token alignment, with the OFAC one-part and number caps.
 
     `weights` maps a token to its informativeness in (0, 1] (absent tokens weigh 1); `masses`, when given, are the
     two names' token masses under those weights, computed once by the caller. `similar` is a precomputed
     `word_similarity` of each of `a`'s word tokens against `b`'s vocabulary (absent pairs are 0); it must agree with
-    `word_similarity`, it only saves the work.
+    `word_similarity`, it only saves the work. `principal` are `b`'s principal parts when `b` is a listed name
+    (`principal_parts`): a person's omitted surname or first given name weighs as a different part, not as an
+    omitted middle name. Only the listed side's are used, so the query's word order never changes a score.
     """
     a_tokens, b_tokens, a_kinds, b_kinds = a.tokens, b.tokens, a.kinds, b.kinds
     if not a_tokens or not b_tokens or not a.has_words or not b.has_words:
@@ -495,11 +498,15 @@ def compare_names(
         one_word_left = words_a if on_a < on_b else words_b if on_b < on_a else 0.0
         strong += min(on_a, on_b) if one_word_left else max(on_a, on_b)
         lone_join = lone_join or bool(one_word_left)
+    omitted = 0.0
     if conflict or (syllabic and person and (words_a or words_b)):
         # In Han, Hangul or Kana names a syllable one name lacks is another name, never an omission.
         factor = config.conflict_weight
     elif person and not syllabic:
         factor = config.person_surplus_weight
+        # "Michael James" against "JAMES MICHAEL CLARK": the surname is missing, not a middle name.
+        if principal and words_b:
+            omitted = sum(mass_b[j] for j, y in enumerate(b_tokens) if not used_b[j] and y in principal)
     else:
         factor = config.unmatched_weight
     surplus_rule = syllabic and person and not conflict and bool(words_a or words_b)
@@ -516,10 +523,13 @@ def compare_names(
         rules += ("initial_beside_unmatched_word",)
     if lone_join:
         rules += ("spacing_variant_beside_unmatched_word",)
+    if omitted:
+        rules += ("principal_part_omitted",)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
-    denominator += factor * (words_a + words_b) + initial_cost * (initials_a + initials_b)
+    denominator += factor * (words_a + words_b - omitted) + config.principal_omission_weight * omitted
+    denominator += initial_cost * (initials_a + initials_b)
     token_score = numerator / denominator if denominator else 0.0
     score = token_score
     spacing_variant = merged
@@ -569,6 +579,53 @@ def compare_names(
         countries=(a.countries, b.countries),
         name_rules=rules,
     )
+
+
+def principal_parts(
+    text: str, entity_type: EntityType | None, parts: Sequence[tuple[str, str]] = ()
+) -> tuple[str, ...]:
+    """A listed person's principal name parts: the surname, where the list marks it, and the first given name.
+
+    A list marks the surname with a "last" part (OFAC, UK), by writing it first before a comma ("MADURO MOROS,
+    Nicolas") or in capitals after mixed-case given names ("Nicolás MADURO MOROS", EU and UK): the principal one is
+    its first part (a paternal surname; "al" is a particle, not a part), and so does a hyphenated last word
+    ("Andrei Antonio Torres-Vasquez"). An otherwise unmarked name ("Manuel Rangel Rivera") only has its first part
+    principal: its last may be a second surname that people omit. Only names of three or
+    more parts have parts that are not principal; a name written in a syllabic script, or an organisation's, has
+    none. The tokens are skeletons of `normalise_name(text, entity_type)`.
+    """
+    if entity_type not in (None, EntityType.PERSON, EntityType.UNKNOWN) or detect_script(text) in SYLLABIC_SCRIPTS:
+        return ()
+    norm = normalise_name(text, entity_type)
+    if norm.strong_count < _PRINCIPAL_MIN_PARTS:
+        return ()
+    person = True if entity_type is EntityType.PERSON else None
+    labelled = dict(reversed(parts))  # the first part of each label
+    words = _WORD.findall(text)
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if "last" in labelled:
+        surname, given = labelled["last"], labelled.get("first", "")
+    elif "," in text:
+        surname, _, given = text.partition(",")
+    elif capitals and len(capitals) < len(words):
+        surname, given = " ".join(capitals), " ".join(w for w in words if not w.isupper())
+    elif len(_strong_parts(last := text.split()[-1], person)) > 1:
+        surname, given = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
+    else:
+        surname, given = "", text
+    found = tuple(side[0] for side in (_strong_parts(surname, person), _strong_parts(given, person)) if side)
+    # Where a legal form, seat or rule set a written part aside, the part is not in the name compared.
+    return found if all(t in norm.tokens for t in found) else ()
+
+
+_PRINCIPAL_MIN_PARTS = 3
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _strong_parts(text: str, person: bool | None) -> list[str]:
+    """The skeletons of the strong tokens of `text`, in written order."""
+    skeletons = (skeleton(t) for t in rewrite_tokens(latin_tokens(text), person))
+    return [t for t in skeletons if token_kind(t) == STRONG]
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:

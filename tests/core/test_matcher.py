@@ -77,6 +77,18 @@ def test_one_name_part_is_not_a_hit(index: MatcherIndex) -> None:
     assert index.screen(Query("Vladimir Ivanov", EntityType.PERSON)).decision is Decision.CLEAR
 
 
+def test_the_listed_names_principal_parts_are_applied() -> None:
+    # The index knows the surname from the list's "last" part, which the name as written does not mark.
+    parts = (("first", "HECTOR"), ("middle", "DE JESUS"), ("last", "GARCIA"))
+    built = MatcherIndex.build([person("p9", Name("HECTOR DE JESUS GARCIA", parts=parts))], {"test-list": "v"})
+    for query, decision in [("Jesus Garcia", Decision.CLEAR), ("Hector Garcia", Decision.REVIEW)]:
+        q = Query(query, EntityType.PERSON)
+        assert built.screen(q).decision is decision, query
+        assert [m.score for m in built.search(q)] == [m.score for m in built.exhaustive_search(q)]
+    hector = built.search(Query("Hector Jesus", EntityType.PERSON), MatchConfig(report_threshold=0.6))[0]
+    assert "principal_part_omitted" in hector.features["name"].detail["name_rules"]
+
+
 def test_identifier_is_decisive(index: MatcherIndex) -> None:
     q = Query("Iskra Technology", identifiers=(Identifier("tax", "77 0123 4567"),))
     screening = index.screen(q)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
-from service.core.names import compare_names, latin_tokens, normalise_name, score_names
+from service.core.names import compare_names, latin_tokens, normalise_name, principal_parts, score_names
 from service.core.translit import skeleton, to_latin
 
 ORG = EntityType.ORGANIZATION
@@ -355,3 +355,74 @@ def test_an_extra_syllable_weighs_as_a_conflict() -> None:
     # Five Hangul syllables against three: the two left over are another given name, not an omitted middle name.
     assert score_names("경숙 성수 최", "CHOE Kyong-song", PERSON) < CFG.review_threshold
     assert score_names("경송 최", "CHOE Kyong-song", PERSON) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "principal"),
+    [
+        ("VASQUEZ VALENCIA, Natalia Andrea", (), ("vaskuez", "natalia")),  # OFAC: surname first, before a comma
+        ("Nicolás MADURO MOROS", (), ("maduro", "nicolas")),  # EU: the surname in capitals
+        ("Tareck Zaidan EL AISSAMI MADDAH", (), ("aisami", "tarek")),  # "el" is a particle, not the surname
+        ("Алексей Викторович ХАВЕЦКИЙ", (), ("havecki", "aleksei")),  # capitals in any cased script
+        (
+            "AHMED KHALFAN GHAILANI",
+            (("first", "AHMED"), ("middle", "KHALFAN"), ("last", "GHAILANI")),
+            ("ghailani", "ahmed"),
+        ),
+        ("Andrei Antonio Torres-Vasquez", (), ("tores", "andrei")),  # a hyphenated compound surname written last
+        ("Manuel Rangel Rivera", (), ("manuel",)),  # unmarked: Rivera may be a second surname
+        ("Mohd A.M. Anwahi", (), ("mohd",)),  # initials are not capitals marking a surname
+        ("Vladimir PUTIN", (), ()),  # two parts: the one-part rule already covers an omission
+        ("张建华", (), ()),  # syllabic: every syllable already counts
+    ],
+)
+def test_principal_parts_follow_how_the_list_marks_the_surname(
+    name: str, parts: tuple[tuple[str, str], ...], principal: tuple[str, ...]
+) -> None:
+    assert principal_parts(name, PERSON, parts) == principal
+    assert principal_parts("ALFA BANK TRADING, JSC", ORG) == ()
+
+
+def _listed_score(query: str, listed: str) -> tuple[float, list[str]]:
+    comparison = compare_names(
+        normalise_name(query, PERSON),
+        normalise_name(listed, PERSON),
+        CFG,
+        person=True,
+        principal=principal_parts(listed, PERSON),
+    )
+    return comparison.score, list(comparison.name_rules)
+
+
+def test_an_omitted_principal_part_is_another_persons_name() -> None:
+    # The first given name or the marked surname missing is a namesake's name, not an omitted middle name.
+    for query, listed in [
+        ("Andrea Vasquez", "VASQUEZ VALENCIA, Natalia Andrea"),
+        ("David Gonzalez", "RUBIO GONZALEZ, David Nicolas"),
+        ("Jesus Garcia", "Hector De Jesus Garcia"),
+        ("Antonio Vasquez", "Antonio Jose Torres-Vasquez"),
+    ]:
+        score, rules = _listed_score(query, listed)
+        assert score < CFG.review_threshold <= score_names(query, listed, PERSON), (query, listed)
+        assert "principal_part_omitted" in rules
+    # Middle names, patronymics and second surnames stay omissions.
+    for query, listed in [
+        ("Nicolas Maduro", "Nicolás MADURO MOROS"),
+        ("Nicolas Maduro", "MADURO MOROS, Nicolas"),
+        ("Vladimir Putin", "Vladimir Vladimirovich PUTIN"),
+        ("Manuel Rangel", "Manuel Rangel Rivera"),
+        ("Hector Garcia", "Hector De Jesus Garcia"),
+    ]:
+        score, rules = _listed_score(query, listed)
+        assert score >= CFG.review_threshold, (query, listed)
+        assert "principal_part_omitted" not in rules
+
+
+@settings(max_examples=100, deadline=None)
+@given(WORDS, WORDS, st.randoms())
+def test_the_query_order_never_changes_a_score_against_a_listed_name(a: list[str], b: list[str], rnd: object) -> None:
+    listed = " ".join(b[:-1]).upper() + " " + b[-1]
+    shuffled = list(a)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    scores = {round(_listed_score(" ".join(query), listed)[0], 9) for query in (a, shuffled)}
+    assert len(scores) == 1
