@@ -248,10 +248,15 @@ class MatcherIndex:
         self.entries: list[ListEntry] = []
         self.versions: dict[str, str] = {}
         self._names: list[NormName] = []
-        self._name_entry: list[int] = []
+        # Per-name scalars live in arrays, not lists of int and float objects: a forked worker reading them writes no
+        # reference count, so it copies none of the pages it shares with the parent that built the index.
+        self._name_entry: array[int] = array("q")
         self._name_kind: list[NameKind] = []
         self._entry_names: list[list[int]] = []
-        self._masses: list[tuple[float, ...]] = []  # per name, its tokens' masses under the index weights
+        # Name n's tokens' masses under the index weights are _mass_values[_mass_start[n]:_mass_start[n + 1]].
+        self._mass_values: array[float] = array("d")
+        self._mass_start: array[int] = array("q", [0])
+        self._name_person = b""  # per name: 1 when its entry is a person
         self._principal: dict[int, tuple[str, ...]] = {}  # person names' principal parts (names.principal_parts)
         self._identifiers: dict[str, list[int]] = {}
         self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
@@ -369,11 +374,15 @@ class MatcherIndex:
         np.bitwise_or.at(bitmap, low >> 3, (np.int64(1) << (low & 7)).astype(np.uint8))
         self._joined_filter = bitmap.tobytes()  # read bit by bit from Python
         person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
+        self._name_person = bytes(person)
         self._arrays = NameArrays.build(self._names, person, ids, self._weights)
-        self._masses = [
-            tuple(token_mass(t, k, self._weights) for t, k in zip(norm.tokens, norm.kinds, strict=True))
-            for norm in self._names
-        ]
+        self._mass_values = array("d")
+        self._mass_start = array("q", [0])
+        for norm in self._names:
+            self._mass_values.extend(
+                token_mass(t, k, self._weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)
+            )
+            self._mass_start.append(len(self._mass_values))
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
 
@@ -632,15 +641,15 @@ class MatcherIndex:
 
         def consider(name_id: int, keep_low: bool) -> None:
             entry_id = self._name_entry[name_id]
-            is_person = person or self.entries[entry_id].entity_type is EntityType.PERSON
+            masses = self._mass_values[self._mass_start[name_id] : self._mass_start[name_id + 1]]
             comparison = compare_names(
                 norm,
                 self._names[name_id],
                 cfg,
-                person=is_person,
+                person=person or self._name_person[name_id] == 1,
                 weights=weights,
                 similar=similar,
-                masses=(query_masses, self._masses[name_id]) if precomputed else None,
+                masses=(query_masses, masses) if precomputed else None,
                 principal=self._principal.get(name_id, ()),
             )
             if comparison.score < cfg.report_threshold and not keep_low:

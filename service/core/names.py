@@ -193,6 +193,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     tokens = tuple(sorted(written))
     # Romanised syllables are name parts even where they spell a particle elsewhere (彬 "bin", 德 "de").
     kinds = tuple(STRONG if syllabic and k == PARTICLE else k for k in map(token_kind, tokens))
+    kinds = _SHARED_KINDS.setdefault(kinds, kinds)
     nasab = None
     if _SON_OF in written:
         k = written.index(_SON_OF)
@@ -202,11 +203,11 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         original=text,
         tokens=tokens,
         kinds=kinds,
-        legal_forms=frozenset(legal),
-        places=frozenset(places),
-        countries=frozenset(countries),
+        legal_forms=_frozen(legal),
+        places=_frozen(places),
+        countries=_frozen(countries),
         concat=glue(tokens),
-        numbers=frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER),
+        numbers=_frozen([t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER]),
         strong_count=kinds.count(STRONG),
         has_initials=INITIAL in kinds,
         script=script,
@@ -214,6 +215,16 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         nasab=nasab,
         native=native,
     )
+
+
+# An index holds a NormName per listed name: the many equal kinds tuples and the empty sets are shared, which saves
+# memory and, in forked workers, the copy of every page whose object a query's reference counting touches.
+_SHARED_KINDS: dict[tuple[int, ...], tuple[int, ...]] = {}
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _frozen(items: Sequence[str]) -> frozenset[str]:
+    return frozenset(items) if items else _EMPTY
 
 
 _VOWELS = frozenset("aeiou")
