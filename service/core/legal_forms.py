@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Indel
 
+from service.core.translit import skeleton
+
 # Generic class → aliases. Classes follow rigour's generic codes where they exist.
 LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     # Limited liability / private limited companies.
@@ -193,6 +195,8 @@ _LONG_WORDS = frozenset(w for w in _ALIAS_WORDS if len(w) >= 5)
 _BY_START: dict[str, list[str]] = {}
 for _word in sorted(_LONG_WORDS):
     _BY_START.setdefault(_word[:2], []).append(_word)
+# The same word in another romanisation or spelling ("joynt" / "joint", "aktsionernoye" / "aktsionernoe").
+_BY_SKELETON = {skeleton(w): w for w in sorted(_LONG_WORDS, reverse=True)}
 _MISSPELT_MIN = 0.85  # Indel ratio of a misspelt alias word
 _CUT_MIN = 4  # letters of a cut-off alias word
 
@@ -201,6 +205,9 @@ def _alias_word(token: str, last: bool) -> str:
     """The alias word `token` stands for (itself when it is one or none is close)."""
     if len(token) < 5 or token in _LONG_WORDS:
         return token
+    same = _BY_SKELETON.get(skeleton(token))
+    if same is not None:
+        return same
     for word in _BY_START.get(token[:2], ()):
         if Indel.normalized_similarity(token, word, score_cutoff=_MISSPELT_MIN):
             return word

@@ -198,6 +198,7 @@ def test_country_qualifiers_weigh_as_evidence() -> None:
     [
         ("Siemens Aktiengeselschaft", {"JSC"}),  # misspelt
         ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", {"CORP", "JSC"}),  # cut off at the end
+        ("TACTICAL MISSILES CORPORATION JOYNT STOCK COMPANY", {"CORP", "JSC"}),  # another spelling of the word
         ("Societatea cu Răspundere Limitată PRO TRAFFIC", {"LLC"}),
     ],
 )
