@@ -148,10 +148,11 @@ _HONORIFICS = frozenset(_HONORIFIC_WORDS.split())
 # Motors", "President Hotel", "Admiral Makarov").
 _OFFICE_WORDS = """
 president minister senator princess general gen colonel col major captain capt lieutenant lt admiral commander
-retd rtd
+brigadier engineer retd rtd
 """
 _OFFICE_TITLES = frozenset(_OFFICE_WORDS.split())
 _PERSON_TITLES = _HONORIFICS | _OFFICE_TITLES
+PERSON_TITLES = _PERSON_TITLES  # for service.core.names: a title is never a principal name part
 # Also surnames or given names ("John Major", Japanese "Gen"): a title only at the start, before the name.
 _LEADING_ONLY_TITLES = frozenset({"major", "gen"})
 _TITLE_MIN_REST = 2  # "Dr. Makhlouf" keeps its "dr": two tokens are too little name to drop any of it

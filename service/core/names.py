@@ -28,7 +28,7 @@ from rapidfuzz.distance import LCSseq
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
-from service.core.name_rules import rewrite_tokens
+from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import split_countries, split_seat
 from service.core.translit import skeleton, to_latin
 
@@ -517,7 +517,9 @@ def compare_names(
         factor = config.person_surplus_weight
         # "Michael James" against "JAMES MICHAEL CLARK": the surname is missing, not a middle name.
         if principal and words_b:
-            omitted = sum(mass_b[j] for j, y in enumerate(b_tokens) if not used_b[j] and y in principal)
+            # A principal part counts as omitted when no copy of it matched ("Sergei ... AKSENOV (Сергей ...)").
+            missing = set(principal).intersection(b_tokens).difference(y for j, y in enumerate(b_tokens) if used_b[j])
+            omitted = sum(mass_b[b_tokens.index(y)] for y in missing)
     else:
         factor = config.unmatched_weight
     surplus_rule = syllabic and person and not conflict and bool(words_a or words_b)
@@ -607,6 +609,8 @@ def principal_parts(
     """
     if entity_type not in (None, EntityType.PERSON, EntityType.UNKNOWN) or detect_script(text) in SYLLABIC_SCRIPTS:
         return ()
+    if "(" in text:
+        return ()  # alternatives written inside ("Wafiq (a.k.a. Wafeeq) NASSER"): no one part is the principal one
     norm = normalise_name(text, entity_type)
     if norm.strong_count < _PRINCIPAL_MIN_PARTS:
         return ()
@@ -633,10 +637,17 @@ _PRINCIPAL_MIN_PARTS = 3
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# Words written before a given name that counterparties leave out: titles the rewrite keeps when little else is
+# left ("HAJI MULLAH FAIZULLAH"), lineage and religious honorifics that are also names elsewhere ("Sayyed").
+_NOT_PRINCIPAL = PERSON_TITLES | frozenset(
+    ["sayyed", "sayyid", "seyed", "seyyed", "sayed", "syed", "sayid", "hafiz", "hafez", "qari", "mufti", "imam"]
+)
+
+
 def _strong_parts(text: str, person: bool | None) -> list[str]:
-    """The skeletons of the strong tokens of `text`, in written order."""
-    skeletons = (skeleton(t) for t in rewrite_tokens(latin_tokens(text), person))
-    return [t for t in skeletons if token_kind(t) == STRONG]
+    """The skeletons of the strong tokens of `text` that may be principal parts, in written order."""
+    words = rewrite_tokens(latin_tokens(text), person)
+    return [s for t in words if t not in _NOT_PRINCIPAL and token_kind(s := skeleton(t)) == STRONG]
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:

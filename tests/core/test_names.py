@@ -374,6 +374,10 @@ def test_an_extra_syllable_weighs_as_a_conflict() -> None:
         ("Manuel Rangel Rivera", (), ("manuel",)),  # unmarked: Rivera may be a second surname
         ("Mohd A.M. Anwahi", (), ("mohd",)),  # initials are not capitals marking a surname
         ("Vladimir PUTIN", (), ()),  # two parts: the one-part rule already covers an omission
+        ("Brigadier General Ghassan ABBAS", (), ()),  # titles are not parts: two parts
+        ("SADATI Sayyed Mahmood", (), ("sadati", "mahmod")),  # a lineage honorific is not the given name
+        ("HAJI MULLAH FAIZULLAH", (), ("faizulah",)),  # titles kept for want of other words are still titles
+        ("Wafiq (a.k.a. Wafeeq) NASSER", (), ()),  # alternatives written inside: no single principal part
         ("张建华", (), ()),  # syllabic: every syllable already counts
     ],
 )
@@ -413,6 +417,7 @@ def test_an_omitted_principal_part_is_another_persons_name() -> None:
         ("Vladimir Putin", "Vladimir Vladimirovich PUTIN"),
         ("Manuel Rangel", "Manuel Rangel Rivera"),
         ("Hector Garcia", "Hector De Jesus Garcia"),
+        ("Muhammad Abdullah Al-Ahdal", "Muhammad Muhammad Abdullah Al-Ahdal"),  # one copy of a repeated part matched
     ]:
         score, rules = _listed_score(query, listed)
         assert score >= CFG.review_threshold, (query, listed)
