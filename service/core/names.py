@@ -603,9 +603,10 @@ def principal_parts(
     Nicolas") or in capitals after mixed-case given names ("Nicolás MADURO MOROS", EU and UK): the principal one is
     its first part (a paternal surname; "al" is a particle, not a part), and so does a hyphenated last word
     ("Andrei Antonio Torres-Vasquez"). An otherwise unmarked name ("Manuel Rangel Rivera") only has its first part
-    principal: its last may be a second surname that people omit. Only names of three or
-    more parts have parts that are not principal; a name written in a syllabic script, or an organisation's, has
-    none. The tokens are skeletons of `normalise_name(text, entity_type)`.
+    principal: its last may be a second surname that people omit. A side that opens with a title or honorific has no
+    principal part: which name the person goes by is unknown ("SAEED, Hafiz Muhammad" is Hafiz Saeed). Only names
+    of three or more parts have parts that are not principal; a name written in a syllabic script, or an
+    organisation's, has none. The tokens are skeletons of `normalise_name(text, entity_type)`.
     """
     if entity_type not in (None, EntityType.PERSON, EntityType.UNKNOWN) or detect_script(text) in SYLLABIC_SCRIPTS:
         return ()
@@ -628,7 +629,8 @@ def principal_parts(
         surname, given = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
     else:
         surname, given = "", text
-    found = tuple(side[0] for side in (_strong_parts(surname, person), _strong_parts(given, person)) if side)
+    sides = (_strong_parts(surname, person), _strong_parts(given, person))
+    found = tuple(side[0][1] for side in sides if side and side[0][0] not in _NOT_PRINCIPAL)
     # Where a legal form, seat or rule set a written part aside, the part is not in the name compared.
     return found if all(t in norm.tokens for t in found) else ()
 
@@ -637,17 +639,18 @@ _PRINCIPAL_MIN_PARTS = 3
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-# Words written before a given name that counterparties leave out: titles the rewrite keeps when little else is
-# left ("HAJI MULLAH FAIZULLAH"), lineage and religious honorifics that are also names elsewhere ("Sayyed").
+# Words written before a given name that counterparties may leave out: titles the rewrite keeps when little else is
+# left ("HAJI MULLAH FAIZULLAH"), lineage and religious honorifics that are also names elsewhere ("Sayyed", "Hafiz").
+# Checked as written: folded, "Sayed" would also be the surname "Saeed".
 _NOT_PRINCIPAL = PERSON_TITLES | frozenset(
     ["sayyed", "sayyid", "seyed", "seyyed", "sayed", "syed", "sayid", "hafiz", "hafez", "qari", "mufti", "imam"]
 )
 
 
-def _strong_parts(text: str, person: bool | None) -> list[str]:
-    """The skeletons of the strong tokens of `text` that may be principal parts, in written order."""
+def _strong_parts(text: str, person: bool | None) -> list[tuple[str, str]]:
+    """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     words = rewrite_tokens(latin_tokens(text), person)
-    return [s for t in words if t not in _NOT_PRINCIPAL and token_kind(s := skeleton(t)) == STRONG]
+    return [(word, folded) for word in words if token_kind(folded := skeleton(word)) == STRONG]
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:

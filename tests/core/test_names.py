@@ -375,8 +375,9 @@ def test_an_extra_syllable_weighs_as_a_conflict() -> None:
         ("Mohd A.M. Anwahi", (), ("mohd",)),  # initials are not capitals marking a surname
         ("Vladimir PUTIN", (), ()),  # two parts: the one-part rule already covers an omission
         ("Brigadier General Ghassan ABBAS", (), ()),  # titles are not parts: two parts
-        ("SADATI Sayyed Mahmood", (), ("sadati", "mahmod")),  # a lineage honorific is not the given name
-        ("HAJI MULLAH FAIZULLAH", (), ("faizulah",)),  # titles kept for want of other words are still titles
+        ("SADATI Sayyed Mahmood", (), ("sadati",)),  # opened by an honorific: the name gone by is unknown
+        ("SAEED, Hafiz Muhammad", (), ("saied",)),  # Hafiz Saeed: Muhammad is not made principal in its place
+        ("HAJI MULLAH FAIZULLAH", (), ()),  # titles kept for want of other words are still titles
         ("Wafiq (a.k.a. Wafeeq) NASSER", (), ()),  # alternatives written inside: no single principal part
         ("张建华", (), ()),  # syllabic: every syllable already counts
     ],
