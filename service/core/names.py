@@ -191,8 +191,9 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     tokens = tuple(sorted(written))
-    # Romanised syllables are name parts even where they spell a particle elsewhere (彬 "bin", 德 "de").
-    kinds = tuple(STRONG if syllabic and k == PARTICLE else k for k in map(token_kind, tokens))
+    # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or fold to a single
+    # letter (지 "ji" → "i"), which elsewhere would be an initial.
+    kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for k in map(token_kind, tokens))
     kinds = _SHARED_KINDS.setdefault(kinds, kinds)
     nasab = None
     if _SON_OF in written:
@@ -411,7 +412,7 @@ def compare_names(
     # Both written in the same native script: a pair matches only when the characters are the same.
     native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
-    glide_clash = gendered = False
+    glide_clash = gendered = other_syllable = False
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
@@ -434,6 +435,8 @@ def compare_names(
                     continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
+                elif unfolded is not None and sim < 1.0 and not _one_consonant(x[0], y[0]):
+                    other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
     if native:
@@ -528,6 +531,8 @@ def compare_names(
         rules += ("exact_syllables",)
     if glide_clash:
         rules += ("distinct_j_y",)
+    if other_syllable:
+        rules += ("distinct_initial_consonants",)
     if native:
         rules += ("native_characters",)
     if gendered:
@@ -659,6 +664,17 @@ def _unfolded(name: NormName) -> dict[str, set[str]]:
     for word in name.latin.split():
         found.setdefault(skeleton(word), set()).add(skeleton(word, keep_j_y=True))
     return found
+
+
+# Initial letters that romanise one consonant of a syllabic script (skeletons: "j" is folded to "i"): Revised and
+# McCune-Reischauer Korean write 병 "byeong" / "pyong", 경 "gyeong" / "kyong", 정 "jeong" / "chong"; Japanese ら
+# "ra" / "la". Other initials start two different syllables (병 "pyong" / 룡 "ryong"), never a typo of one.
+_CONSONANT_GROUPS = ("bp", "gk", "dt", "ci", "rln")
+_ONE_CONSONANT = {(x, y) for group in _CONSONANT_GROUPS for x in group for y in group}
+
+
+def _one_consonant(x: str, y: str) -> bool:
+    return x == y or (x, y) in _ONE_CONSONANT
 
 
 def _j_against_y(a: set[str], b: set[str]) -> bool:

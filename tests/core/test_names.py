@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
-from service.core.names import compare_names, latin_tokens, normalise_name, principal_parts, score_names
+from service.core.names import INITIAL, compare_names, latin_tokens, normalise_name, principal_parts, score_names
 from service.core.translit import skeleton, to_latin
 
 ORG = EntityType.ORGANIZATION
@@ -433,3 +433,22 @@ def test_the_query_order_never_changes_a_score_against_a_listed_name(a: list[str
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     scores = {round(_listed_score(" ".join(query), listed)[0], 9) for query in (a, shuffled)}
     assert len(scores) == 1
+
+
+def test_a_syllable_folded_to_one_letter_is_not_an_initial() -> None:
+    # 지 "ji" folds to "i": in a syllabic name it is a syllable, not an initial that "Jong" would expand.
+    assert INITIAL not in normalise_name("은지 김", PERSON).kinds
+    assert score_names("은지 김", "KIM, Jong Un", PERSON) < CFG.review_threshold
+
+
+def test_syllables_with_different_initial_consonants_are_different_syllables() -> None:
+    # 병 "pyong" and 룡 "ryong", 경 "kyong" and 명 "myong": one letter apart, two different syllables.
+    assert score_names("병철 최", "CHOE, Chol Ryong", PERSON) < CFG.review_threshold
+    assert "distinct_initial_consonants" in rules_fired("병철 최", "CHOE, Chol Ryong")
+    assert score_names("경수 이", "RI Myong Su", PERSON) < CFG.review_threshold
+    # Initials that romanise one consonant (Revised "byong", McCune-Reischauer "pyong") still pair as a typo.
+    compared = compare_names(
+        normalise_name("병수 김", PERSON), normalise_name("KIM Byong Su", PERSON), CFG, person=True
+    )
+    assert ("piong", "biong") in [(x, y) for x, y, _ in compared.pairs]
+    assert compared.score >= CFG.review_threshold
