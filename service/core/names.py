@@ -135,7 +135,7 @@ class NormName:
     @property
     def has_words(self) -> bool:
         """False for names made only of initials, which never match anything on their own."""
-        return any(k != INITIAL for k in self.kinds)
+        return self.strong_count > 0 or any(k != INITIAL for k in self.kinds)
 
     @property
     def joins(self) -> Mapping[str, tuple[tuple[int, int], ...]]:
