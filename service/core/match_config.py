@@ -41,6 +41,8 @@ class MatchConfig:
     initial_conflict_mass: float = 3.0
     # OFAC FAQ 5: one matching name part out of several is not a hit; such a comparison is capped here.
     single_part_cap: float = 0.5
+    # A name written in Han, Hangul or Kana with a syllable the other name lacks: another name, capped here.
+    syllable_surplus_cap: float = 0.75
     # Both names carry numbers and they differ ("Vessel 1" / "Vessel 2"): capped here; numbers are identity.
     number_mismatch_cap: float = 0.4
     # Legal forms are weak evidence: a small bonus when both name the same class, a small malus when they disagree.

@@ -568,6 +568,10 @@ def compare_names(
     if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
         score = config.single_part_cap
         cap = "single_name_part"
+    if syllabic and person and (words_a or words_b) and score > config.syllable_surplus_cap:
+        # A Han, Hangul or Kana name with a syllable the other lacks is another name ("张建" / "张建华").
+        score = config.syllable_surplus_cap
+        cap = "syllable_surplus"
     if a.nasab and b.nasab and a.nasab == b.nasab[::-1] and score > config.single_part_cap:
         # "Salman bin Muhammad" is Muhammad's son Salman; "Muhammad bin Salman" is his father's namesake.
         score = config.single_part_cap

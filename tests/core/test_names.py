@@ -232,6 +232,12 @@ def test_a_syllable_only_one_name_has_is_another_name() -> None:
     query, listed = normalise_name("淑兰 建 张", PERSON), normalise_name("ZHANG, Jian", PERSON)
     explained = compare_names(query, listed, CFG, person=True)
     assert explained.explain()["name_rules"] == ["syllable_surplus", "exact_syllables"]
+    # However light the extra syllable (斌 "bin", frequent in Arabic names, weighs little in the index), the name
+    # stays below review: "Guihua Li" is not 李桂花斌.
+    query, listed = normalise_name("斌 桂花 李", PERSON), normalise_name("Guihua Li", PERSON)
+    heavy = compare_names(query, listed, CFG, person=True, weights={"bin": 0.25})
+    assert heavy.token_score >= CFG.review_threshold > heavy.score
+    assert heavy.cap == "syllable_surplus"
 
 
 def test_romanised_syllables_are_never_particles() -> None:
