@@ -650,10 +650,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 # Words written before a given name that counterparties may leave out: titles the rewrite keeps when little else is
 # left ("HAJI MULLAH FAIZULLAH"), lineage and religious honorifics that are also names elsewhere ("Sayyed", "Hafiz").
-# Checked as written: folded, "Sayed" would also be the surname "Saeed".
-_NOT_PRINCIPAL = PERSON_TITLES | frozenset(
-    ["sayyed", "sayyid", "seyed", "seyyed", "sayed", "syed", "sayid", "hafiz", "hafez", "qari", "mufti", "imam"]
-)
+# Checked as written: folded, "Sayed" would also be the surname "Saeed". "Neak Oknha" is a Cambodian honorific.
+_HONORIFIC_NAMES = "sayyed sayyid seyed seyyed sayed syed sayid hafiz hafez qari mufti imam neak oknha"
+_NOT_PRINCIPAL = PERSON_TITLES | frozenset(_HONORIFIC_NAMES.split())
 
 
 def _strong_parts(text: str, person: bool | None) -> list[tuple[str, str]]:

@@ -384,6 +384,7 @@ def test_an_extra_syllable_weighs_as_a_conflict() -> None:
         ("SADATI Sayyed Mahmood", (), ("sadati",)),  # opened by an honorific: the name gone by is unknown
         ("SAEED, Hafiz Muhammad", (), ("saied",)),  # Hafiz Saeed: Muhammad is not made principal in its place
         ("HAJI MULLAH FAIZULLAH", (), ()),  # titles kept for want of other words are still titles
+        ("Neak Oknha Chen Zhi", (), ()),  # a Cambodian honorific opens the name
         ("Wafiq (a.k.a. Wafeeq) NASSER", (), ()),  # alternatives written inside: no single principal part
         ("张建华", (), ()),  # syllabic: every syllable already counts
     ],
