@@ -74,20 +74,21 @@ class TokenIndex:
         m = len(text)
         if begin >= end:
             return _NO_HITS
-        if _compiled(text):
-            found, lcs_bytes = _kernels.lcs_scan(
-                text.encode("ascii"), self._blob, self._offsets, self._letters, begin, end, self._need(m, cutoff)
-            )
-            if not found:
-                return _NO_HITS
-            at = np.frombuffer(found, dtype=np.int64)
-            lcs = np.frombuffer(lcs_bytes, dtype=np.uint8)
-        else:
+        if not _compiled(text):
             at = np.arange(begin, end, dtype=np.int64)
             lcs = np.array([LCSseq.similarity(text, t) for t in self.tokens[begin:end]], dtype=np.float64)
-        ratio = 2.0 * lcs / (m + self.lengths[at])
-        keep = ratio >= cutoff
-        return at[keep], ratio[keep]
+            ratio = 2.0 * lcs / (m + self.lengths[at])
+            keep = ratio >= cutoff
+            return at[keep], ratio[keep]
+        found, lcs_bytes = _kernels.lcs_scan(
+            text.encode("ascii"), self._blob, self._offsets, self._letters, begin, end, self._need(m, cutoff)
+        )
+        if not found:
+            return _NO_HITS
+        # The kernel kept exactly the tokens whose ratio reaches the cutoff: `_need` found each length's least LCS
+        # with this same floating-point test.
+        at = np.frombuffer(found, dtype=np.int64)
+        return at, 2.0 * np.frombuffer(lcs_bytes, dtype=np.uint8) / (m + self.lengths[at])
 
     def similar(self, text: str, cutoff: float, begin: int = 0, end: int | None = None) -> list[tuple[str, float]]:
         """Tokens of `tokens[begin:end]` (and the long ones) whose Indel ratio 2·LCS / (len text + len token) with
