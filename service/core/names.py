@@ -194,7 +194,9 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or fold to a single
     # letter (지 "ji" → "i"), which elsewhere would be an initial.
     kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for k in map(token_kind, tokens))
-    kinds = _SHARED_KINDS.setdefault(kinds, kinds)
+    kinds = (
+        _SHARED_KINDS.setdefault(kinds, kinds) if len(_SHARED_KINDS) < _MAX_SHARED else _SHARED_KINDS.get(kinds, kinds)
+    )
     nasab = None
     if _SON_OF in written:
         k = written.index(_SON_OF)
@@ -221,6 +223,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
 # An index holds a NormName per listed name: the many equal kinds tuples and the empty sets are shared, which saves
 # memory and, in forked workers, the copy of every page whose object a query's reference counting touches.
 _SHARED_KINDS: dict[tuple[int, ...], tuple[int, ...]] = {}
+_MAX_SHARED = 20_000  # the real lists hold about a thousand patterns; queries cannot grow the table without bound
 _EMPTY: frozenset[str] = frozenset()
 
 
