@@ -110,7 +110,8 @@ class TokenIndex:
 
     def _need(self, m: int, cutoff: float) -> bytes:
         """Per token length n, the least LCS with a text of length `m` whose ratio 2·LCS / (m + n) reaches `cutoff`,
-        found with the same floating-point test as the exact one (a prefilter; the exact test follows)."""
+        found with the same floating-point operations as the ratio `scan` returns: the kernel's hits are exactly the
+        tokens whose ratio reaches the cutoff (tests/core/test_token_index.py checks it against rapidfuzz)."""
         key = (m, cutoff)
         need = self._needs.get(key)
         if need is None:
