@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -641,7 +641,6 @@ class MatcherIndex:
 
         def consider(name_id: int, keep_low: bool) -> None:
             entry_id = self._name_entry[name_id]
-            masses = self._mass_values[self._mass_start[name_id] : self._mass_start[name_id + 1]]
             comparison = compare_names(
                 norm,
                 self._names[name_id],
@@ -649,7 +648,7 @@ class MatcherIndex:
                 person=person or self._name_person[name_id] == 1,
                 weights=weights,
                 similar=similar,
-                masses=(query_masses, masses) if precomputed else None,
+                masses=(query_masses, self._listed_masses(name_id)) if precomputed else None,
                 principal=self._principal.get(name_id, ()),
             )
             if comparison.score < cfg.report_threshold and not keep_low:
@@ -675,6 +674,9 @@ class MatcherIndex:
             matches.append(self._explain(query, cfg, entry, name_id, weighted, comparison, linked))
         matches.sort(key=lambda m: (-m.score, m.entry.list_id, m.entry.entity_id))
         return matches[: cfg.max_matches]
+
+    def _listed_masses(self, name_id: int) -> Sequence[float]:
+        return self._mass_values[self._mass_start[name_id] : self._mass_start[name_id + 1]]
 
     def _explain(
         self,

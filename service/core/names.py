@@ -516,7 +516,8 @@ def compare_names(
         strong += min(on_a, on_b) if one_word_left else max(on_a, on_b)
         lone_join = lone_join or bool(one_word_left)
     omitted = 0.0
-    if conflict or (syllabic and person and (words_a or words_b)):
+    syllable_left = syllabic and person and bool(words_a or words_b)
+    if conflict or syllable_left:
         # In Han, Hangul or Kana names a syllable one name lacks is another name, never an omission.
         factor = config.conflict_weight
     elif person and not syllabic:
@@ -528,7 +529,7 @@ def compare_names(
             omitted = sum(mass_b[b_tokens.index(y)] for y in missing)
     else:
         factor = config.unmatched_weight
-    surplus_rule = syllabic and person and not conflict and bool(words_a or words_b)
+    surplus_rule = syllable_left and not conflict
     rules: tuple[str, ...] = ("syllable_surplus",) if surplus_rule else ()
     if exact_only:
         rules += ("exact_syllables",)
@@ -571,7 +572,7 @@ def compare_names(
     if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
         score = config.single_part_cap
         cap = "single_name_part"
-    if syllabic and person and (words_a or words_b) and score > config.syllable_surplus_cap:
+    if syllable_left and score > config.syllable_surplus_cap:
         # A Han, Hangul or Kana name with a syllable the other lacks is another name ("张建" / "张建华").
         score = config.syllable_surplus_cap
         cap = "syllable_surplus"
