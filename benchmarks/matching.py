@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import multiprocessing
 import random
 import resource
@@ -24,7 +25,7 @@ from benchmarks.lists import load_real_lists
 from service.core.countries import to_iso2
 from service.core.match_config import MatchConfig
 from service.core.matcher import MatcherIndex, Query
-from service.core.model import EntityType, PartialDate
+from service.core.model import EntityType, ListEntry, PartialDate, detect_script
 from service.core.names import score_names
 from service.screening_service import freeze_long_lived
 
@@ -152,6 +153,27 @@ def people(path: Path, limit: int | None = None, attributes: bool = False) -> li
     return out
 
 
+def abjad_names(entries: list[ListEntry], versions: dict[str, str], cfg: MatchConfig) -> None:
+    """Cross-script recall: every listed name written in Arabic letters, screened against an index of the lists'
+    other names, must find its own entity through the Latin spellings."""
+    queries: list[tuple[str, ListEntry]] = []
+    latin: list[ListEntry] = []
+    for entry in entries:
+        written = [n for n in entry.names if detect_script(n.value) == "Arabic"]
+        rest = tuple(n for n in entry.names if n not in written)
+        if written and rest:
+            queries += [(n.value, entry) for n in written]
+            latin.append(dataclasses.replace(entry, names=rest))
+    index = MatcherIndex.build(latin, versions)
+    found = reviewed = 0
+    for text, entry in queries:
+        own = [m for m in index.search(Query(text, entry.entity_type), cfg) if m.entry.entity_id == entry.entity_id]
+        found += bool(own)
+        reviewed += bool(own) and own[0].score >= cfg.review_threshold
+    row(f"Arabic-script listed names → own entity's Latin names ({len(queries)})", f"{found} found")
+    row("  of those at the review threshold", f"{reviewed} = {reviewed / max(1, len(queries)):.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--negatives", type=int, default=5000)
@@ -208,7 +230,7 @@ def main() -> None:
     import json
 
     pep_entries = []
-    from service.core.model import ListEntry, Name
+    from service.core.model import Name
 
     for line in (DATA / "us_congress_senzing.json").open(encoding="utf-8"):
         rec = json.loads(line)
@@ -262,6 +284,8 @@ def main() -> None:
         res = index.screen(Query(q), cfg)
         top = f"{res.matches[0].matched_name} {res.matches[0].score:.2f}" if res.matches else ""
         row(f"seed {q!r} decision", res.decision.value, top)
+
+    abjad_names(entries, versions, cfg)
 
     rng = random.Random(7)
     names = [n.value for e in entries for n in e.names]

@@ -25,6 +25,9 @@ class MatchConfig:
     transposition_penalty: float = 0.75
     # A fuzzy token pair's similarity s is credited as 1 - fuzzy_penalty * (1 - s) in the name score.
     fuzzy_penalty: float = 1.5
+    # Credited when a name part written in Arabic, Persian or Hebrew letters has the consonants of a Latin-written one
+    # ("حسين" / "Hussein"): the same name in all likelihood, but its vowels are not written.
+    abjad_similarity: float = 0.9
     # Similarity credited when a single letter is the initial of the other side's token ("V." ~ "Vladimir").
     initial_similarity: float = 0.7
     # Weight of a token left unmatched, relative to its length. Persons get a smaller weight for the surplus tokens of

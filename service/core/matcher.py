@@ -43,12 +43,14 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
 from service.core.name_bound import NameArrays, QueryTokens
 from service.core.names import (
+    ABJAD_MIN_CONSONANTS,
     NUMBER,
     STRONG,
     WORD_KINDS,
     NameComparison,
     NormName,
     compare_names,
+    consonant_key,
     glue,
     normalise_name,
     principal_parts,
@@ -145,6 +147,9 @@ class _Token:
     sims: npt.NDArray[np.float64]
     weight: float | None  # None: the vocabulary weight applies
     similar: dict[str, float] | None = None  # `ids`/`sims` as strings, made when a name is first scored against it
+    # A token of an abjad-written query: `ids`/`sims` add the Latin-written tokens with its consonants (for the
+    # blocking and the bound); the scorer pairs those by rule and looks up only the relations by spelling, these.
+    spelled: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]] | None = None
 
 
 @dataclass(slots=True)
@@ -189,6 +194,19 @@ class _QueryWeights(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self._base) + sum(1 for k in self._extra if k not in self._base)
+
+
+def _merged(
+    ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64], more: npt.NDArray[np.int32], credit: float
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """`ids`/`sims` with `more` related at `credit`, sorted by id, each id once at its highest similarity."""
+    all_ids = np.concatenate((ids, more))
+    all_sims = np.concatenate((sims, np.full(len(more), credit)))
+    order = np.lexsort((-all_sims, all_ids))
+    all_ids, all_sims = all_ids[order], all_sims[order]
+    first = np.ones(len(all_ids), dtype=np.bool_)
+    first[1:] = all_ids[1:] != all_ids[:-1]
+    return all_ids[first], all_sims[first]
 
 
 def _with_links(query: QueryTokens, links: Mapping[int, list[int]]) -> QueryTokens:
@@ -278,7 +296,9 @@ class MatcherIndex:
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
-        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float]], _Token] = {}
+        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float], bool], _Token] = {}
+        # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
+        self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
 
     @classmethod
     def build(
@@ -385,6 +405,19 @@ class MatcherIndex:
             self._mass_start.append(len(self._mass_values))
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
+        self._by_consonants = self._consonant_table(ids)
+
+    def _consonant_table(self, ids: Mapping[str, int]) -> dict[str, npt.NDArray[np.int32]]:
+        """Where an abjad-written query's name parts may pair with Latin-written ones: their consonant keys."""
+        found: dict[str, set[int]] = {}
+        for norm in self._names:
+            if norm.abjad:
+                continue
+            for token, kind in zip(norm.tokens, norm.kinds, strict=True):
+                key = consonant_key(token)
+                if kind == STRONG and len(key) >= ABJAD_MIN_CONSONANTS:
+                    found.setdefault(key, set()).add(ids[token])
+        return {key: np.array(sorted(i), dtype=np.int32) for key, i in found.items()}
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -413,8 +446,8 @@ class MatcherIndex:
 
     # --- query tokens -----------------------------------------------------------------------------------------
 
-    def _token(self, token: str, kind: int, cfg: MatchConfig) -> _Token:
-        key = (token, cfg.token_key)
+    def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False) -> _Token:
+        key = (token, cfg.token_key, abjad)
         found = self._tokens.get(key)
         if found is not None:
             return found
@@ -428,6 +461,10 @@ class MatcherIndex:
             ids, sims = self._brute_related(token, cfg)
         weight = self._misspelling_weight(ids, sims) if own_id < 0 else None
         found = _Token(own_id, ids, sims, weight)
+        consonants = self._by_consonants.get(consonant_key(token)) if abjad and kind == STRONG else None
+        if consonants is not None:
+            found.spelled = (ids, sims)
+            found.ids, found.sims = _merged(ids, sims, consonants[consonants != own_id], cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
         self._tokens[key] = found
@@ -447,7 +484,8 @@ class MatcherIndex:
         """The token's related vocabulary as token → similarity, what the scorer looks up; made once per cached
         token, and only when a name is scored (half the queries reach none)."""
         if info.similar is None:
-            info.similar = self._graph.named(info.ids, info.sims)
+            ids, sims = info.spelled or (info.ids, info.sims)
+            info.similar = self._graph.named(ids, sims)
         return info.similar
 
     def _brute_related(self, token: str, cfg: MatchConfig) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
@@ -461,7 +499,7 @@ class MatcherIndex:
         return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
 
     def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
-        infos = [self._token(t, k, cfg) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        infos = [self._token(t, k, cfg, norm.abjad) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]

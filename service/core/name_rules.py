@@ -309,8 +309,9 @@ def _split_initials(tokens: Sequence[str]) -> list[str]:
     return [part for t, cluster in zip(tokens, clusters, strict=True) for part in (t if cluster else (t,))]
 
 
-def rewrite_tokens(tokens: Sequence[str], person: bool | None) -> list[str]:
-    """Equivalent spellings of `tokens` mapped to one form; `person` is True, False (organisation, vessel...) or None.
+def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = False) -> list[str]:
+    """Equivalent spellings of `tokens` mapped to one form; `person` is True, False (organisation, vessel...) or None;
+    `abjad`: romanised from Arabic, Persian or Hebrew letters, which write no initials.
 
     Never empties a non-empty name: if the rules leave nothing, the input comes back unchanged.
     """
@@ -326,6 +327,6 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None) -> list[str]:
         out = _numbers_as_digits(out, keep)
         out = _roman_numerals(out, keep)
         out = _expand_abbreviations(out, keep)
-    if person is True:
+    if person is True and not abjad:
         out = _split_initials(out)
     return out or list(tokens)

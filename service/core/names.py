@@ -103,6 +103,10 @@ MAX_JOINABLE = 8
 # of them are compared on the characters, because romanisation merges different ones (石 and 市 are both "shi",
 # 종 and 정 both "jong"): the romanised tokens find the candidates, the characters decide which pairs match.
 NATIVE_SCRIPTS = frozenset({"Han", "Hangul"})
+# Scripts that write consonants and long vowels but not short vowels (abjads): their names romanise without most
+# vowels ("صدام حسين" → "sdm hsin") that a Latin spelling of the same name writes ("Saddam Hussein"), so such a name
+# meets Latin-written names on its consonants (`consonant_key`).
+ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,11 @@ class NormName:
     def syllabic(self) -> bool:
         """Written in Han, Hangul or Kana: syllables, no middle names or particles."""
         return self.script in SYLLABIC_SCRIPTS
+
+    @property
+    def abjad(self) -> bool:
+        """Written in Arabic, Persian, Hebrew or Syriac letters: romanised without its short vowels."""
+        return self.script in ABJAD_SCRIPTS
 
     @property
     def has_words(self) -> bool:
@@ -169,8 +178,8 @@ def token_kind(token: str) -> int:
 def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName:
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
     person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
-    raw_tokens = rewrite_tokens(latin_tokens(text), person)
     script = detect_script(text)
+    raw_tokens = rewrite_tokens(latin_tokens(text), person, script in ABJAD_SCRIPTS)
     syllabic = script in SYLLABIC_SCRIPTS
     legal: list[str] = []
     places: list[str] = []
@@ -317,6 +326,60 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
     return word_similarity(x, y, config)
 
 
+# Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
+# also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write j and y as "i", w as "v"); an
+# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), is dropped from both spellings
+# alike. A key only finds candidates; the pattern decides.
+_NOT_KEY = str.maketrans("", "", "aeiouv")
+_MARKED_SOUND = re.compile(r"([dgt])h+")
+# A name part without a consonant ("ai") has nothing for a Latin spelling to agree with.
+ABJAD_MIN_CONSONANTS = 1
+_VOWEL_RUN = "[aeiou]*"
+
+
+@lru_cache(maxsize=100_000)
+def consonant_key(token: str) -> str:
+    """The consonants of a skeleton token that an abjad spelling and a Latin spelling of one name share ("sdm" for
+    صدام and "Saddam", "hsn" for حسين and "Hussein"): equal keys are where `abjad_pattern` may match."""
+    return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY))
+
+
+@lru_cache(maxsize=100_000)
+def abjad_pattern(token: str) -> re.Pattern[str]:
+    """The Latin skeletons that can spell a name part romanised from an abjad. Its consonants are fixed, each followed
+    by any unwritten short vowels, except the last, as names drop the final short vowel ("محمد" is Muhammad, not
+    Muhammadi), unless it is ه, which also writes a final vowel ("طه" Taha); a word that starts with a consonant
+    starts so in Latin too. Its written vowels
+    bind: alef (and ع) is a vowel, with an "a" or "e" inside a word ("حسان" is Hassan); ي is an "i" or "e"
+    ("حسين" is Hussein, never Hassan); و is a "v" or an "o" or "u". Latin "dh", "gh", "th" write one letter."""
+    parts = []
+    for i, ch in enumerate(token):
+        if ch == "a":
+            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae][aeiou]*")
+        elif ch == "i":
+            parts.append("[aeiou]*[ie][aeiou]*")
+        elif ch == "v":
+            parts.append("(?:v[aeiou]*|[aeiou]*[ou][aeiou]*)")
+        elif ch in "eou":
+            parts.append(_VOWEL_RUN)
+        else:
+            last = i == len(token) - 1 and ch != "h"
+            parts.append(re.escape(ch) + ("h?" if ch in "dgt" else "") + ("" if last else _VOWEL_RUN))
+    return re.compile("".join(parts))
+
+
+def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig) -> float:
+    """Credited similarity of a token of an abjad-written name (`x`) and one of a Latin-written name: a Latin spelling
+    `x` allows (`abjad_pattern`) is the same name part in all likelihood, but its unwritten vowels keep the credit
+    below an exact match; particles and numbers must be equal."""
+    if kx != STRONG or ky != STRONG:
+        return 1.0 if x == y else 0.0
+    key = consonant_key(x)
+    if len(key) < ABJAD_MIN_CONSONANTS or key != consonant_key(y):
+        return 0.0
+    return config.abjad_similarity if abjad_pattern(x).fullmatch(y) else 0.0
+
+
 def gender_forms(x: str, y: str) -> bool:
     """Two forms of one name that name two people, not one name misspelt: the feminine form, a final "a" added
     ("Martin" / "Martina", "Ivanov" / "Ivanova", "Karim" / "Karima"), or another final vowel, which marks the
@@ -416,6 +479,11 @@ def compare_names(
     native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
     glide_clash = gendered = other_syllable = False
+    # A query written in an abjad against a listed name written otherwise: the name parts pair on their consonants.
+    # (Listed abjad names always come with a Latin name of the same entity, which a Latin query meets.)
+    cross = a.abjad and not b.abjad
+    # Both written in an abjad: no romanisation between them to vary the spelling, so the letters must agree.
+    same_abjad = a.abjad and b.abjad
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
@@ -424,16 +492,18 @@ def compare_names(
                 if a.native[i] != b.native[j]:
                     continue
                 sim = 1.0
+            elif cross:
+                sim = abjad_similarity(x, kx, y, b_kinds[j], config)
             elif x == y:
                 sim = 1.0
-            elif exact_only:
+            elif exact_only or same_abjad:
                 continue
             elif near is not None and b_kinds[j] <= PARTICLE:
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
-                if sim < 1.0 and person and gender_forms(x, y):
+                if sim < 1.0 and person and not cross and gender_forms(x, y):
                     gendered = True
                     continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
@@ -442,8 +512,8 @@ def compare_names(
                     other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
-    if native:
-        pass  # one token per character on both sides: nothing to join
+    if native or cross:
+        pass  # one token per character on both sides, or vowels one side does not write: nothing to join
     elif unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
@@ -533,6 +603,8 @@ def compare_names(
     rules: tuple[str, ...] = ("syllable_surplus",) if surplus_rule else ()
     if exact_only:
         rules += ("exact_syllables",)
+    if same_abjad:
+        rules += ("abjad_letters",)
     if glide_clash:
         rules += ("distinct_j_y",)
     if other_syllable:
@@ -558,6 +630,7 @@ def compare_names(
     respaced = False
     if (
         not native
+        and not cross
         and a.concat == b.concat
         and a_tokens != b_tokens
         and (
@@ -661,7 +734,7 @@ _NOT_PRINCIPAL = PERSON_TITLES | frozenset(_HONORIFIC_NAMES.split())
 
 def _strong_parts(text: str, person: bool | None) -> list[tuple[str, str]]:
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
-    words = rewrite_tokens(latin_tokens(text), person)
+    words = rewrite_tokens(latin_tokens(text), person, detect_script(text) in ABJAD_SCRIPTS)
     return [(word, folded) for word in words if token_kind(folded := skeleton(word)) == STRONG]
 
 

@@ -98,7 +98,19 @@ _LATIN_DIGRAPHS: dict[str, str] = {
     "œ": "oe",
 }
 
-_TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS})
+# Arabic-script letters unidecode romanises wrongly or drops, which a Latin spelling writes: alef and its hamza forms
+# (ا أ إ آ), alef maqsura (ى) and ta marbuta (ة) are a vowel, mostly "a"; ع opening a word carries its vowel ("علي"
+# Ali, "عبد" Abd), inside one Latin spellings write it as an apostrophe or not at all ("سعد" Saad, "ربيعي" Rabi'i);
+# Persian ک is "k" (not "kh": کریمی is Karimi) and ژ "zh" (not "j").
+_ARABIC = {"ا": "a", "أ": "a", "إ": "a", "آ": "a", "ى": "a", "ة": "a", "ع": "", "ک": "k", "ژ": "zh"}
+_TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS, **_ARABIC})
+# The Arabic article is written joined to its word ("التكريتي" is al-Tikriti): set apart, as Latin spellings do,
+# before a word of three letters or more ("الله" and Persian "النا", Elena, stay whole). Vowel signs and the
+# tatweel, which names rarely carry, are dropped first.
+_ARABIC_LETTER = "\u0620-\u063f\u0641-\u064a\u066e-\u06d3"
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+_ARABIC_ARTICLE = re.compile(f"(?<![{_ARABIC_LETTER}])\u0627\u0644(?=[{_ARABIC_LETTER}]{{3}})")
+_ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
 
 # Ordered rewrites on one lowercase ASCII token; longer patterns first so "shch" is not eaten by "sh".
 _FOLDS: tuple[tuple[str, str], ...] = (
@@ -186,7 +198,10 @@ _HANGUL_FINAL = [
 def to_latin(text: str) -> str:
     """Lowercase ASCII romanisation of `text` in any script (ICAO 9303 for Cyrillic)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    text = _ARABIC_ARTICLE.sub("al ", _ARABIC_MARKS.sub("", text))
+    text = _ARABIC_AYN_OPENING.sub("a", text).translate(_TABLE)
     if text.isascii():
         return text
     return unidecode(_HANGUL_SYLLABLE.sub(_hangul, text)).lower()

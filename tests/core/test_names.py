@@ -459,3 +459,51 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
     )
     assert ("piong", "biong") in [(x, y) for x, y, _ in compared.pairs]
     assert compared.score >= CFG.review_threshold
+
+
+@pytest.mark.parametrize(
+    ("abjad", "latin"),
+    [
+        ("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"),  # the article written apart, doubled d written once
+        ("طارق عزيز", "Tariq Aziz"),
+        ("هدى صالح مهدي عماش", "HUDA SALIH MAHDI AMMASH"),
+        ("نايف شنداخ ثامر غالب", "NAYIF SHINDAKH THAMIR GHALIB"),  # غ is "gh"
+        ("إسماعيل جعفر", "Ismail Jafar"),  # ع inside a word unwritten in Latin
+        ("نضال الربيعي", "NIDAL AL-RABI'I"),
+        ("مصطفى فاطمة", "Mustafa Fatima"),  # alef maqsura and ta marbuta are vowels
+        ("طه محمد", "Taha Muhammad"),  # a final ه writes a vowel after it
+        ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
+    ],
+)
+def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
+    assert score_names(abjad, latin, PERSON) >= CFG.review_threshold
+    pairs = compare_names(normalise_name(abjad, PERSON), normalise_name(latin, PERSON), CFG, person=True).pairs
+    assert {s for _, _, s in pairs if s < 1.0} == {CFG.abjad_similarity}  # unwritten vowels: never full credit
+
+
+@pytest.mark.parametrize(
+    ("abjad", "latin"),
+    [
+        ("حسين علي", "Hassan Ali"),  # ي is a written vowel: Hussein, never Hassan
+        ("محمد علي", "Muhammadi Ali"),  # no final vowel after a final consonant
+        ("سيف علي", "Joseph Ali"),  # a word opening with a consonant opens so in Latin too
+        ("وسام علي", "Osama Ali"),
+        ("الناز محمد", "Mohammad NAZZAL"),  # no spacing variants across scripts ("naz" + "al")
+    ],
+)
+def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> None:
+    assert score_names(abjad, latin, PERSON) < CFG.review_threshold
+
+
+def test_abjad_romanisation_details() -> None:
+    assert normalise_name("کریمی", PERSON).tokens == ("krimi",)  # Persian ک is "k", not unidecode's "kh"
+    assert normalise_name("التكريتي", PERSON).tokens == ("al", "tkriti")  # the article set apart
+    assert normalise_name("عبد الرّحمن", PERSON).tokens == normalise_name("عبد الرحمن", PERSON).tokens  # shadda
+    # Arabic and Persian letters write no initials: a short vowel-less word is a name ("حسن" Hasan).
+    assert INITIAL not in normalise_name("احمد علي حسن", PERSON).kinds
+    # Both written in an abjad: no romanisation between them, so the letters decide (Sultan is not Salman).
+    assert score_names("محمد بن سلطان", "محمد بن سلمان", PERSON) < CFG.review_threshold
+    assert "abjad_letters" in rules_fired("محمد بن سلطان", "محمد بن سلمان")
+    assert score_names("محمد بن سلمان", "محمد بن سلمان", PERSON) == 1.0
+    # A Latin query keeps comparing spellings: the lists give every abjad-written entity a Latin name as well.
+    assert score_names("Hassan Ali", "حسن علي", PERSON) < CFG.review_threshold
