@@ -328,10 +328,15 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 
 # Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
 # also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write j and y as "i", w as "v"); an
-# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), is dropped from both spellings
-# alike. A key only finds candidates; the pattern decides.
+# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), is dropped, and the letters one
+# abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`), in both spellings alike. A key only finds
+# candidates; the pattern decides.
 _NOT_KEY = str.maketrans("", "", "aeiouv")
+_ONE_LETTER = str.maketrans("gzc", "kds")
 _MARKED_SOUND = re.compile(r"([dgt])h+")
+# Latin letters for one romanised abjad letter: ق and غ are "k", "q", "g" or "gh" (Persian "Ghasem" is Qasem,
+# Maghrebi "Belgacem" Belkasem), ض and ذ "d", "dh" or Persian "z" ("Zia"), س French "c", ط and ت "t" or "th".
+_LATIN_SPELLINGS = {"k": "(?:k|gh?)", "g": "gh?", "d": "(?:dh?|z)", "t": "th?", "s": "[sc]"}
 # A name part without a consonant ("ai") has nothing for a Latin spelling to agree with.
 ABJAD_MIN_CONSONANTS = 1
 _VOWEL_RUN = "[aeiou]*"
@@ -341,30 +346,32 @@ _VOWEL_RUN = "[aeiou]*"
 def consonant_key(token: str) -> str:
     """The consonants of a skeleton token that an abjad spelling and a Latin spelling of one name share ("sdm" for
     صدام and "Saddam", "hsn" for حسين and "Hussein"): equal keys are where `abjad_pattern` may match."""
-    return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY))
+    return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY)).translate(_ONE_LETTER)
 
 
 @lru_cache(maxsize=100_000)
 def abjad_pattern(token: str) -> re.Pattern[str]:
     """The Latin skeletons that can spell a name part romanised from an abjad. Its consonants are fixed, each followed
-    by any unwritten short vowels, except the last, as names drop the final short vowel ("محمد" is Muhammad, not
-    Muhammadi), unless it is ه, which also writes a final vowel ("طه" Taha); a word that starts with a consonant
-    starts so in Latin too. Its written vowels
+    by any unwritten short vowels, except the last letter, as names drop the final short vowel ("محمد" is Muhammad,
+    not Muhammadi; "رضا" Reza, not Rezai), unless it is ه, which also writes a final vowel ("طه" Taha); a word that
+    starts with a consonant starts so in Latin too. Its written vowels
     bind: alef (and ع) is a vowel, with an "a" or "e" inside a word ("حسان" is Hassan); ي is an "i" or "e"
-    ("حسين" is Hussein, never Hassan); و is a "v" or an "o" or "u". Latin "dh", "gh", "th" write one letter."""
+    ("حسين" is Hussein, never Hassan); و is a "v" or an "o" or "u"; ى leaves the vowel open. Some letters have
+    several Latin spellings (`_LATIN_SPELLINGS`)."""
     parts = []
     for i, ch in enumerate(token):
+        # Unwritten short vowels may follow a letter, except the last one, unless it is ه.
+        run = _VOWEL_RUN if i < len(token) - 1 or ch == "h" else ""
         if ch == "a":
-            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae][aeiou]*")
+            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + run)
         elif ch == "i":
-            parts.append("[aeiou]*[ie][aeiou]*")
+            parts.append("[aeiou]*[ie]" + run)
         elif ch == "v":
-            parts.append("(?:v[aeiou]*|[aeiou]*[ou][aeiou]*)")
+            parts.append("(?:v|[aeiou]*[ou])" + run)
         elif ch in "eou":
             parts.append(_VOWEL_RUN)
         else:
-            last = i == len(token) - 1 and ch != "h"
-            parts.append(re.escape(ch) + ("h?" if ch in "dgt" else "") + ("" if last else _VOWEL_RUN))
+            parts.append(_LATIN_SPELLINGS.get(ch, re.escape(ch)) + run)
     return re.compile("".join(parts))
 
 

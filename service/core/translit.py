@@ -99,10 +99,12 @@ _LATIN_DIGRAPHS: dict[str, str] = {
 }
 
 # Arabic-script letters unidecode romanises wrongly or drops, which a Latin spelling writes: alef and its hamza forms
-# (ا أ إ آ), alef maqsura (ى) and ta marbuta (ة) are a vowel, mostly "a"; ع opening a word carries its vowel ("علي"
+# (ا أ إ آ) and ta marbuta (ة) are a vowel, mostly "a"; alef maqsura (ى) is a vowel, "a" in Arabic ("موسى" Musa),
+# "i" in Persian ("حیدرى" Heidari): "e", the letter that leaves it open; ع opening a word carries its vowel ("علي"
 # Ali, "عبد" Abd), inside one Latin spellings write it as an apostrophe or not at all ("سعد" Saad, "ربيعي" Rabi'i);
-# Persian ک is "k" (not "kh": کریمی is Karimi) and ژ "zh" (not "j").
-_ARABIC = {"ا": "a", "أ": "a", "إ": "a", "آ": "a", "ى": "a", "ة": "a", "ع": "", "ک": "k", "ژ": "zh"}
+# Persian ک is "k" (not "kh": کریمی is Karimi) and ژ "zh" (not "j"); the zero-width non-joiner inside a Persian
+# compound name ("احمدی‌مقدم", Ahmadi-Moqaddam) breaks it in two, as the Latin hyphen does.
+_ARABIC = {"ا": "a", "أ": "a", "إ": "a", "آ": "a", "ى": "e", "ة": "a", "ع": "", "ک": "k", "ژ": "zh", "\u200c": " "}
 _TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS, **_ARABIC})
 # The Arabic article is written joined to its word ("التكريتي" is al-Tikriti): set apart, as Latin spellings do,
 # before a word of three letters or more ("الله" and Persian "النا", Elena, stay whole). Vowel signs and the
@@ -111,6 +113,9 @@ _ARABIC_LETTER = "\u0620-\u063f\u0641-\u064a\u066e-\u06d3"
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_ARTICLE = re.compile(f"(?<![{_ARABIC_LETTER}])\u0627\u0644(?=[{_ARABIC_LETTER}]{{3}})")
 _ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
+# "الله" closing a compound name, joined or written apart ("عبد الله", "حمد الله"), is one word with it in Latin
+# ("Abdullah", "Hamdullah", "Rahmatollah"), the article's vowel taking any colour: glued on with an open vowel.
+_ALLAH_CLOSING = re.compile(f"(?<=[{_ARABIC_LETTER}]) ?\u0627\u0644\u0644\u0647(?![{_ARABIC_LETTER}])")
 
 # Ordered rewrites on one lowercase ASCII token; longer patterns first so "shch" is not eaten by "sh".
 _FOLDS: tuple[tuple[str, str], ...] = (
@@ -200,7 +205,8 @@ def to_latin(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    text = _ARABIC_ARTICLE.sub("al ", _ARABIC_MARKS.sub("", text))
+    text = _ALLAH_CLOSING.sub("ellh", _ARABIC_MARKS.sub("", text))
+    text = _ARABIC_ARTICLE.sub("al ", text)
     text = _ARABIC_AYN_OPENING.sub("a", text).translate(_TABLE)
     if text.isascii():
         return text

@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
-from service.core.names import INITIAL, compare_names, latin_tokens, normalise_name, principal_parts, score_names
+from service.core.names import (
+    INITIAL,
+    abjad_pattern,
+    compare_names,
+    consonant_key,
+    latin_tokens,
+    normalise_name,
+    principal_parts,
+    score_names,
+)
 from service.core.translit import skeleton, to_latin
 
 ORG = EntityType.ORGANIZATION
@@ -507,3 +516,11 @@ def test_abjad_romanisation_details() -> None:
     assert score_names("محمد بن سلمان", "محمد بن سلمان", PERSON) == 1.0
     # A Latin query keeps comparing spellings: the lists give every abjad-written entity a Latin name as well.
     assert score_names("Hassan Ali", "حسن علي", PERSON) < CFG.review_threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdfghiklmnrstvz", min_size=1, max_size=8), st.data())
+def test_every_latin_spelling_an_abjad_pattern_allows_has_its_consonant_key(token: str, data: st.DataObject) -> None:
+    # The index finds an abjad-written query's Latin partners by consonant key alone: that must lose none of them.
+    latin = data.draw(st.from_regex(abjad_pattern(token), fullmatch=True))
+    assert consonant_key(latin) == consonant_key(token)
