@@ -43,12 +43,12 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
 from service.core.name_bound import NameArrays, QueryTokens
 from service.core.names import (
-    ABJAD_MIN_CONSONANTS,
     NUMBER,
     STRONG,
     WORD_KINDS,
     NameComparison,
     NormName,
+    abjad_key,
     compare_names,
     consonant_key,
     glue,
@@ -414,9 +414,8 @@ class MatcherIndex:
             if norm.abjad:
                 continue
             for token, kind in zip(norm.tokens, norm.kinds, strict=True):
-                key = consonant_key(token)
-                if kind == STRONG and len(key) >= ABJAD_MIN_CONSONANTS:
-                    found.setdefault(key, set()).add(ids[token])
+                if kind == STRONG:
+                    found.setdefault(consonant_key(token), set()).add(ids[token])
         return {key: np.array(sorted(i), dtype=np.int32) for key, i in found.items()}
 
     @property
@@ -461,7 +460,8 @@ class MatcherIndex:
             ids, sims = self._brute_related(token, cfg)
         weight = self._misspelling_weight(ids, sims) if own_id < 0 else None
         found = _Token(own_id, ids, sims, weight)
-        consonants = self._by_consonants.get(consonant_key(token)) if abjad and kind == STRONG else None
+        consonant = abjad_key(token) if abjad and kind == STRONG else None
+        consonants = self._by_consonants.get(consonant) if consonant is not None else None
         if consonants is not None:
             found.spelled = (ids, sims)
             found.ids, found.sims = _merged(ids, sims, consonants[consonants != own_id], cfg.abjad_similarity)

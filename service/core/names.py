@@ -328,17 +328,18 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 
 # Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
 # also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write j and y as "i", w as "v"); an
-# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), is dropped, and the letters one
-# abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`), in both spellings alike. A key only finds
-# candidates; the pattern decides.
-_NOT_KEY = str.maketrans("", "", "aeiouv")
+# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
+# and the letters one abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both
+# spellings alike. A key only finds candidates; the pattern decides.
+_NOT_KEY = str.maketrans("", "", "aeioubv")
 _ONE_LETTER = str.maketrans("gzc", "kds")
-_MARKED_SOUND = re.compile(r"([dgt])h+")
+_MARKED_SOUND = re.compile(r"([dkt])h+")  # after `_ONE_LETTER`: "gh" is "kh" there
 # Latin letters for one romanised abjad letter: ق and غ are "k", "q", "g" or "gh" (Persian "Ghasem" is Qasem,
 # Maghrebi "Belgacem" Belkasem), ض and ذ "d", "dh" or Persian "z" ("Zia"), س French "c", ط and ت "t" or "th".
 _LATIN_SPELLINGS = {"k": "(?:k|gh?)", "g": "gh?", "d": "(?:dh?|z)", "t": "th?", "s": "[sc]"}
-# A name part without a consonant ("ai") has nothing for a Latin spelling to agree with.
-ABJAD_MIN_CONSONANTS = 1
+# Hebrew ב is "b" or "v" ("שרביט" Sharvit), and a closing ה a vowel that Latin spellings write without it
+# ("דניאלה" Daniela); Arabic ب is "b", and a closing ه "h" (Taha, Wahbeh).
+_HEBREW_SPELLINGS = {**_LATIN_SPELLINGS, "b": "[bv]"}
 _VOWEL_RUN = "[aeiou]*"
 
 
@@ -346,23 +347,32 @@ _VOWEL_RUN = "[aeiou]*"
 def consonant_key(token: str) -> str:
     """The consonants of a skeleton token that an abjad spelling and a Latin spelling of one name share ("sdm" for
     صدام and "Saddam", "hsn" for حسين and "Hussein"): equal keys are where `abjad_pattern` may match."""
-    return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY)).translate(_ONE_LETTER)
+    return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY).translate(_ONE_LETTER)).rstrip("h")
+
+
+def abjad_key(token: str) -> str | None:
+    """The consonant key of a token of an abjad-written name, or None when it has no consonant for a Latin spelling
+    to agree with ("ai")."""
+    return consonant_key(token) if token.strip("aeiouv") else None
 
 
 @lru_cache(maxsize=100_000)
-def abjad_pattern(token: str) -> re.Pattern[str]:
+def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     """The Latin skeletons that can spell a name part romanised from an abjad. Its consonants are fixed, each followed
     by any unwritten short vowels, except the last letter, as names drop the final short vowel ("محمد" is Muhammad,
-    not Muhammadi; "رضا" Reza, not Rezai), unless it is ه, which also writes a final vowel ("طه" Taha); a word that
-    starts with a consonant starts so in Latin too. Its written vowels
-    bind: alef (and ع) is a vowel, with an "a" or "e" inside a word ("حسان" is Hassan); ي is an "i" or "e"
-    ("حسين" is Hussein, never Hassan); و is a "v" or an "o" or "u"; ى leaves the vowel open. Some letters have
-    several Latin spellings (`_LATIN_SPELLINGS`)."""
+    not Muhammadi; "رضا" Reza, not Rezai), unless it is ه, which also writes a vowel ("طه" Taha); a word that
+    starts with a consonant starts so in Latin too. Its written vowels bind: alef
+    (and ع) is a vowel, with an "a" or "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein,
+    never Hassan); و is a "v" or an "o" or "u"; ى leaves the vowel open. Some letters have several Latin spellings
+    (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`)."""
     parts = []
+    last = len(token) - 1
+    spellings = _HEBREW_SPELLINGS if hebrew else _LATIN_SPELLINGS
     for i, ch in enumerate(token):
-        # Unwritten short vowels may follow a letter, except the last one, unless it is ه.
-        run = _VOWEL_RUN if i < len(token) - 1 or ch == "h" else ""
-        if ch == "a":
+        run = _VOWEL_RUN if i < last else ""
+        if ch == "h" and i == last:
+            parts.append("(?:h[aeiou]*)?" if hebrew else "h[aeiou]*")
+        elif ch == "a":
             parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + run)
         elif ch == "i":
             parts.append("[aeiou]*[ie]" + run)
@@ -371,20 +381,20 @@ def abjad_pattern(token: str) -> re.Pattern[str]:
         elif ch in "eou":
             parts.append(_VOWEL_RUN)
         else:
-            parts.append(_LATIN_SPELLINGS.get(ch, re.escape(ch)) + run)
+            parts.append(spellings.get(ch, re.escape(ch)) + run)
     return re.compile("".join(parts))
 
 
-def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig) -> float:
+def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebrew: bool = False) -> float:
     """Credited similarity of a token of an abjad-written name (`x`) and one of a Latin-written name: a Latin spelling
     `x` allows (`abjad_pattern`) is the same name part in all likelihood, but its unwritten vowels keep the credit
     below an exact match; particles and numbers must be equal."""
     if kx != STRONG or ky != STRONG:
         return 1.0 if x == y else 0.0
-    key = consonant_key(x)
-    if len(key) < ABJAD_MIN_CONSONANTS or key != consonant_key(y):
+    key = abjad_key(x)
+    if key is None or key != consonant_key(y):
         return 0.0
-    return config.abjad_similarity if abjad_pattern(x).fullmatch(y) else 0.0
+    return config.abjad_similarity if abjad_pattern(x, hebrew).fullmatch(y) else 0.0
 
 
 def gender_forms(x: str, y: str) -> bool:
@@ -500,7 +510,7 @@ def compare_names(
                     continue
                 sim = 1.0
             elif cross:
-                sim = abjad_similarity(x, kx, y, b_kinds[j], config)
+                sim = abjad_similarity(x, kx, y, b_kinds[j], config, a.script == "Hebrew")
             elif x == y:
                 sim = 1.0
             elif exact_only or same_abjad:
