@@ -399,15 +399,16 @@ def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebr
 
 def gender_forms(x: str, y: str) -> bool:
     """Two forms of one name that name two people, not one name misspelt: the feminine form, a final "a" added
-    ("Martin" / "Martina", "Ivanov" / "Ivanova", "Karim" / "Karima"), or another final vowel, which marks the
-    gender or the language of a given name ("Antonio" / "Antonia", "Andrei" / "Andrea", "Daniele" / "Daniela").
+    ("Martin" / "Martina", "Ivanov" / "Ivanova", "Karim" / "Karima"), the masculine "-ian" of an "-ia" ("Julia" /
+    "Julian", "Maria" / "Marian"), or another final vowel, which marks the gender or the language of a given name
+    ("Antonio" / "Antonia", "Andrei" / "Andrea", "Daniele" / "Daniela").
     Transliteration changes vowels inside a name ("Usama" / "Osama", "Ladin" / "Laden"), not its ending."""
     if len(x) > len(y):
         x, y = y, x
     if len(x) < 3:
         return False
     if len(y) == len(x) + 1:
-        return y[-1] == "a" and y.startswith(x)
+        return y.startswith(x) and (y[-1] == "a" or (y[-1] == "n" and x.endswith("ia")))
     return len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS
 
 

@@ -326,6 +326,8 @@ def test_a_consonant_doubled_across_a_junction_is_written_once() -> None:
         ("Irina Ivanova", "Irina Ivanov"),
         ("Andrea Vasquez", "Andrei Vasquez"),
         ("Joaquina Fernandez", "FERNANDEZ, Joaquin"),
+        ("Julia Alonso", "ALONSO, Julian"),
+        ("Maria Popescu", "POPESCU, Marian"),
     ],
 )
 def test_masculine_and_feminine_forms_name_two_people(a: str, b: str) -> None:
