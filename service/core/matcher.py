@@ -51,6 +51,7 @@ from service.core.names import (
     abjad_key,
     compare_names,
     consonant_key,
+    given_names,
     glue,
     normalise_name,
     principal_parts,
@@ -310,6 +311,10 @@ class MatcherIndex:
         relating their tokens at query time."""
         index = cls(config)
         index.versions = dict(versions)
+        entries = list(entries)
+        # Given names learnt from the names whose surname the lists mark, for the names that do not mark it.
+        people = (entry for entry in entries if entry.entity_type is EntityType.PERSON)
+        given = given_names((name.value, name.parts) for entry in people for name in entry.names)
         for entry in entries:
             entry_id = len(index.entries)
             index.entries.append(entry)
@@ -320,7 +325,7 @@ class MatcherIndex:
                 if not norm.has_words or norm.tokens in seen:
                     continue
                 seen.add(norm.tokens)
-                principal = principal_parts(name.value, entry.entity_type, name.parts)
+                principal = principal_parts(name.value, entry.entity_type, name.parts, given)
                 if principal:
                     index._principal[len(index._names)] = principal
                 own.append(len(index._names))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -699,7 +699,7 @@ def compare_names(
 
 
 def principal_parts(
-    text: str, entity_type: EntityType | None, parts: Sequence[tuple[str, str]] = ()
+    text: str, entity_type: EntityType | None, parts: Sequence[tuple[str, str]] = (), given: Collection[str] = ()
 ) -> tuple[str, ...]:
     """A listed person's principal name parts: the surname, where the list marks it, and the first given name.
 
@@ -707,10 +707,12 @@ def principal_parts(
     Nicolas") or in capitals after mixed-case given names ("Nicolás MADURO MOROS", EU and UK): the principal one is
     its first part (a paternal surname; "al" is a particle, not a part), and so does a hyphenated last word
     ("Andrei Antonio Torres-Vasquez"). An otherwise unmarked name ("Manuel Rangel Rivera") only has its first part
-    principal: its last may be a second surname that people omit. A side that opens with a title or honorific has no
-    principal part: which name the person goes by is unknown ("SAEED, Hafiz Muhammad" is Hafiz Saeed). Only names
-    of three or more parts have parts that are not principal; a name written in a syllabic script, or an
-    organisation's, has none. The tokens are skeletons of `normalise_name(text, entity_type)`.
+    principal: its last may be a second surname that people omit; unless every part before the last is one of the
+    `given` names (`given_names`) and the last is not, which leaves the last as the surname ("JAMES MICHAEL CLARK").
+    A side that opens with a title or honorific has no principal part: which name the person goes by is unknown
+    ("SAEED, Hafiz Muhammad" is Hafiz Saeed). Only names of three or more parts have parts that are not principal;
+    a name written in a syllabic script, or an organisation's, has none. The tokens are skeletons of
+    `normalise_name(text, entity_type)`.
     """
     if entity_type not in (None, EntityType.PERSON, EntityType.UNKNOWN) or detect_script(text) in SYLLABIC_SCRIPTS:
         return ()
@@ -720,25 +722,61 @@ def principal_parts(
     if norm.strong_count < _PRINCIPAL_MIN_PARTS:
         return ()
     person = True if entity_type is EntityType.PERSON else None
-    labelled = dict(reversed(parts))  # the first part of each label
-    words = _WORD.findall(text)
-    capitals = [w for w in words if len(w) > 1 and w.isupper()]
-    if "last" in labelled:
-        surname, given = labelled["last"], labelled.get("first", "")
-    elif "," in text:
-        surname, _, given = text.partition(",")
-    elif capitals and len(capitals) < len(words):
-        surname, given = " ".join(capitals), " ".join(w for w in words if not w.isupper())
+    marked = _marked_surname(text, parts)
+    if marked is not None:
+        surname, forenames = marked
     elif len(_strong_parts(last := text.split()[-1], person)) > 1:
-        surname, given = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
+        surname, forenames = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
+    elif given and _given_then_surname(written := _strong_parts(text, person), given):
+        surname, forenames = written[-1][0], text
     else:
-        surname, given = "", text
-    sides = (_strong_parts(surname, person), _strong_parts(given, person))
+        surname, forenames = "", text
+    sides = (_strong_parts(surname, person), _strong_parts(forenames, person))
     found = tuple(side[0][1] for side in sides if side and side[0][0] not in _NOT_PRINCIPAL)
     # Where a legal form, seat or rule set a written part aside, the part is not in the name compared.
     return found if all(t in norm.tokens for t in found) else ()
 
 
+def _marked_surname(text: str, parts: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """(surname, given names) as written, where the list marks which is which (see `principal_parts`)."""
+    labelled = dict(reversed(parts))  # the first part of each label
+    if "last" in labelled:
+        return labelled["last"], labelled.get("first", "")
+    if "," in text:
+        surname, _, forenames = text.partition(",")
+        return surname, forenames
+    words = _WORD.findall(text)
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words):
+        return " ".join(capitals), " ".join(w for w in words if not w.isupper())
+    return None
+
+
+def _given_then_surname(written: Sequence[tuple[str, str]], given: Collection[str]) -> bool:
+    """Every part but the last is a known given name and the last is not."""
+    return len(written) > 1 and all(t in given for _, t in written[:-1]) and written[-1][1] not in given
+
+
+def given_names(names: Iterable[tuple[str, Sequence[tuple[str, str]]]]) -> frozenset[str]:
+    """Skeletons the lists use as given names and hardly ever as surnames, learnt from the person names whose
+    surname they mark (`(text, parts)` pairs): where a name does not mark it, these tell its given names apart."""
+    as_given: dict[str, int] = {}
+    as_surname: dict[str, int] = {}
+    for text, parts in names:
+        marked = _marked_surname(text, parts)
+        if marked is None:
+            continue
+        for side, counts in zip(marked, (as_surname, as_given), strict=True):
+            for _, token in _strong_parts(side, True):
+                counts[token] = counts.get(token, 0) + 1
+    return frozenset(
+        t for t, n in as_given.items() if n >= _GIVEN_MIN_USES and n >= _GIVEN_OVER_SURNAME * as_surname.get(t, 0)
+    )
+
+
+# A known given name: used as one this many times at least, and this many times as often as as a surname.
+_GIVEN_MIN_USES = 3
+_GIVEN_OVER_SURNAME = 5
 _PRINCIPAL_MIN_PARTS = 3
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -14,6 +14,7 @@ from service.core.names import (
     abjad_pattern,
     compare_names,
     consonant_key,
+    given_names,
     latin_tokens,
     normalise_name,
     principal_parts,
@@ -441,6 +442,26 @@ def test_an_omitted_principal_part_is_another_persons_name() -> None:
         score, rules = _listed_score(query, listed)
         assert score >= CFG.review_threshold, (query, listed)
         assert "principal_part_omitted" not in rules
+
+
+def test_known_given_names_leave_the_last_part_of_an_unmarked_name_the_surname() -> None:
+    # Learnt from names whose surname the list marks: "James", "Michael", "Manuel" are given names there.
+    marked = ["CLARK, James", "James BROWN", "SMITH, James Michael", "Michael STONE", "DOE, Michael", "MILLER, Ann"]
+    marked += ["GARCIA, Manuel", "Manuel LOPEZ", "RIVERA, Manuel", "Martin LUTHER", "MARTIN, Paul", "Paul KING"]
+    given = given_names((text, ()) for text in marked)
+    assert {"iames", "michail", "manuel"} <= given
+    assert "martin" not in given  # a given name here, a surname there
+    assert not {"clark", "miler", "rivera"} & given
+    assert principal_parts("JAMES MICHAEL CLARK", PERSON, (), given) == ("clark", "iames")
+    assert principal_parts("JAMES MICHAEL CLARK", PERSON) == ("iames",)  # nothing learnt: the first part only
+    # A part that is not a known given name may be a first surname with a second one after it.
+    assert principal_parts("Manuel Rangel Rivera", PERSON, (), given) == ("manuel",)
+    listed = normalise_name("JAMES MICHAEL CLARK", PERSON)
+    for query, omitted in (("Michael James", True), ("James Clark", False), ("Michael Clark", True)):
+        principal = principal_parts("JAMES MICHAEL CLARK", PERSON, (), given)
+        compared = compare_names(normalise_name(query, PERSON), listed, CFG, person=True, principal=principal)
+        assert (compared.score < CFG.review_threshold) == omitted, query
+        assert ("principal_part_omitted" in compared.name_rules) == omitted, query
 
 
 @settings(max_examples=100, deadline=None)
