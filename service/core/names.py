@@ -412,6 +412,19 @@ def gender_forms(x: str, y: str) -> bool:
     return len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS
 
 
+# Endings that make a surname of a name: Slavic "-ov", "-ev", "-in" (and feminine), Ukrainian "-enko", Germanic
+# "-son", "-sen", Spanish "-ez". (A final "s" or "i" is also one, "Edwards", "Ahmadi", but also a typo's length.)
+_SURNAME_SUFFIXES = frozenset({"ov", "ev", "ova", "eva", "in", "ina", "enko", "son", "sen", "ez"})
+
+
+def derived_forms(x: str, y: str) -> bool:
+    """A name and the surname made of it, which name two people: "Shapoval" / "Shapovalov", "Ivan" / "Ivanov",
+    "Martin" / "Martinez", "John" / "Johnson"."""
+    if len(x) > len(y):
+        x, y = y, x
+    return len(x) >= 3 and y.startswith(x) and y[len(x) :] in _SURNAME_SUFFIXES
+
+
 def token_mass(token: str, kind: int, weights: Mapping[str, float] | None) -> float:
     """A token's share of a name: its length times its informativeness; an initial weighs 1."""
     if kind == INITIAL:
@@ -434,10 +447,12 @@ class NameComparison:
     places: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     countries: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     # The name rules that applied: "syllable_surplus" (an unmatched syllable is another name), "exact_syllables"
-    # (a Han-written name: no typo credit), "distinct_j_y" (parts told apart by j / y), "native_characters" (both
-    # written in Han or Hangul: the characters decide), "gender_forms" (Antonio / Antonia kept apart),
-    # "initial_beside_unmatched_word" (an initial not counted as a name part), "spacing_variant_beside_unmatched_word"
-    # (a one-word spacing variant counted as one name part).
+    # (a Han-written name: no typo credit), "distinct_j_y" (parts told apart by j / y), "distinct_initial_consonants"
+    # (syllables with different initials), "native_characters" (both written in Han or Hangul: the characters
+    # decide), "abjad_letters" (both written in an abjad: the letters decide), "gender_forms" (Antonio / Antonia kept
+    # apart), "derived_forms" (Ivan / Ivanov kept apart), "initial_beside_unmatched_word" (an initial not counted as a
+    # name part), "spacing_variant_beside_unmatched_word" (a one-word spacing variant counted as one name part),
+    # "principal_part_omitted" (the listed surname or first given name missing).
     name_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
@@ -496,7 +511,7 @@ def compare_names(
     # Both written in the same native script: a pair matches only when the characters are the same.
     native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
-    glide_clash = gendered = other_syllable = False
+    glide_clash = gendered = derived = other_syllable = False
     # A query written in an abjad against a listed name written otherwise: the name parts pair on their consonants.
     # (Listed abjad names always come with a Latin name of the same entity, which a Latin query meets.)
     cross = a.abjad and not b.abjad
@@ -523,6 +538,9 @@ def compare_names(
             if sim > 0.0:
                 if sim < 1.0 and person and not cross and gender_forms(x, y):
                     gendered = True
+                    continue
+                if sim < 1.0 and person and not cross and derived_forms(x, y):
+                    derived = True
                     continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
@@ -631,6 +649,8 @@ def compare_names(
         rules += ("native_characters",)
     if gendered:
         rules += ("gender_forms",)
+    if derived:
+        rules += ("derived_forms",)
     if lone_initial:
         rules += ("initial_beside_unmatched_word",)
     if lone_join:

@@ -338,6 +338,20 @@ def test_masculine_and_feminine_forms_name_two_people(a: str, b: str) -> None:
     assert score_names(a, b, ORG) >= CFG.report_threshold
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mikhail Shapoval", "Mikhail SHAPOVALOV"),
+        ("Lisa Martinez", "LISA MARTIN"),
+        ("Ivan Petrov", "PETROV, Ivanov"),
+        ("John Peters", "PETERS, Johnson"),
+    ],
+)
+def test_a_surname_made_of_a_name_is_another_name(a: str, b: str) -> None:
+    assert score_names(a, b, PERSON) < CFG.review_threshold
+    assert "derived_forms" in rules_fired(a, b)
+
+
 def test_vowels_inside_a_name_are_transliteration() -> None:
     assert score_names("Usama bin Ladin", "Osama bin Laden", PERSON) >= CFG.report_threshold
     assert score_names("Sergejs Lavrovs", "Sergey LAVROV", PERSON) >= CFG.review_threshold
