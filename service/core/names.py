@@ -808,10 +808,17 @@ _HONORIFIC_NAMES = "sayyed sayyid seyed seyyed sayed syed sayid hafiz hafez qari
 _NOT_PRINCIPAL = PERSON_TITLES | frozenset(_HONORIFIC_NAMES.split())
 
 
-def _strong_parts(text: str, person: bool | None) -> list[tuple[str, str]]:
+def release_build_caches() -> None:
+    """Forget what only building an index reads: the name parts `given_names` and `principal_parts` split (about
+    40 MB for the real lists, which a forked worker would otherwise carry)."""
+    _strong_parts.cache_clear()
+
+
+@lru_cache(maxsize=100_000)  # the lists repeat names, and the index reads each twice (given_names, principal_parts)
+def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]:
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     words = rewrite_tokens(latin_tokens(text), person, detect_script(text) in ABJAD_SCRIPTS)
-    return [(word, folded) for word in words if token_kind(folded := skeleton(word)) == STRONG]
+    return tuple((word, folded) for word in words if token_kind(folded := skeleton(word)) == STRONG)
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:
