@@ -328,7 +328,7 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 
 # Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
 # also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write j and y as "i", w as "v"); an
-# "h" after d, g or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
+# "h" after d, g (k) or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
 # and the letters one abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both
 # spellings alike. A key only finds candidates; the pattern decides.
 _NOT_KEY = str.maketrans("", "", "aeioubv")
@@ -361,10 +361,10 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     """The Latin skeletons that can spell a name part romanised from an abjad. Its consonants are fixed, each followed
     by any unwritten short vowels, except the last letter, as names drop the final short vowel ("محمد" is Muhammad,
     not Muhammadi; "رضا" Reza, not Rezai), unless it is ه, which also writes a vowel ("طه" Taha); a word that
-    starts with a consonant starts so in Latin too. Its written vowels bind: alef
-    (and ع) is a vowel, with an "a" or "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein,
-    never Hassan); و is a "v" or an "o" or "u"; ى leaves the vowel open. Some letters have several Latin spellings
-    (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`)."""
+    starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
+    "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
+    or "u"; ى leaves the vowel open. Some letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`:
+    `_HEBREW_SPELLINGS`)."""
     parts = []
     last = len(token) - 1
     spellings = _HEBREW_SPELLINGS if hebrew else _LATIN_SPELLINGS
