@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import sys
 from pathlib import Path
 
-from service.core.model import ListEntry
+from service.core.model import ListEntry, detect_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("/tmp/screening-bench-lists.pickle")  # outside the project: parsed entries, keyed by source mtimes
@@ -45,3 +46,18 @@ def load_real_lists(
         versions[src.id] = published.isoformat() if published else "unversioned"
     CACHE.write_bytes(pickle.dumps((stamp, entries, versions)))
     return entries, versions
+
+
+def written_apart(entries: list[ListEntry], script: str) -> tuple[list[tuple[str, ListEntry]], list[ListEntry]]:
+    """Cross-script recall's data: each listed name written in `script` with its entry (where the entry also has a
+    name in another script), and every entry without its names in `script`."""
+    queries: list[tuple[str, ListEntry]] = []
+    rest: list[ListEntry] = []
+    for entry in entries:
+        written = [n for n in entry.names if detect_script(n.value) == script]
+        others = tuple(n for n in entry.names if n not in written)
+        if written and others:
+            queries += [(n.value, entry) for n in written]
+        if others:
+            rest.append(dataclasses.replace(entry, names=others))
+    return queries, rest

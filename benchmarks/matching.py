@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import multiprocessing
 import random
 import resource
@@ -21,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.lists import load_real_lists
+from benchmarks.lists import load_real_lists, written_apart
 from service.core.countries import to_iso2
 from service.core.match_config import MatchConfig
 from service.core.matcher import MatcherIndex, Query
-from service.core.model import EntityType, ListEntry, PartialDate, detect_script
+from service.core.model import EntityType, ListEntry, PartialDate
 from service.core.names import score_names
 from service.screening_service import freeze_long_lived
 
@@ -155,15 +154,9 @@ def people(path: Path, limit: int | None = None, attributes: bool = False) -> li
 
 def abjad_names(entries: list[ListEntry], versions: dict[str, str], cfg: MatchConfig) -> None:
     """Cross-script recall: every listed name written in Arabic letters, screened against an index of the lists'
-    other names, must find its own entity through the Latin spellings."""
-    queries: list[tuple[str, ListEntry]] = []
-    latin: list[ListEntry] = []
-    for entry in entries:
-        written = [n for n in entry.names if detect_script(n.value) == "Arabic"]
-        rest = tuple(n for n in entry.names if n not in written)
-        if written and rest:
-            queries += [(n.value, entry) for n in written]
-            latin.append(dataclasses.replace(entry, names=rest))
+    other names, must find its own entity through the Latin spellings (the index holds every entity, each without
+    its Arabic-written names)."""
+    queries, latin = written_apart(entries, "Arabic")
     index = MatcherIndex.build(latin, versions)
     found = reviewed = 0
     for text, entry in queries:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import numpy as np
@@ -178,18 +177,11 @@ def test_abjad_written_names_find_their_entity_through_its_latin_names() -> None
     """The lists write some entities' names in Arabic letters too: screened against the lists' other names only,
     such a name finds its own entity through the Latin spellings (the Tikriti family of the UN list, and most
     others). Vowels Arabic leaves unwritten make this harder than any Latin spelling variant."""
-    from benchmarks.lists import load_real_lists
+    from benchmarks.lists import load_real_lists, written_apart
 
     shared_path("opensanctions")
     entries, versions = load_real_lists()
-    queries: list[tuple[str, ListEntry]] = []
-    latin: list[ListEntry] = []
-    for entry in entries:
-        written = [n for n in entry.names if detect_script(n.value) == "Arabic"]
-        rest = tuple(n for n in entry.names if n not in written)
-        if written and rest:
-            queries += [(n.value, entry) for n in written]
-            latin.append(dataclasses.replace(entry, names=rest))
+    queries, latin = written_apart(entries, "Arabic")
     index = MatcherIndex.build(latin, versions)
     found = {
         text: [m for m in index.search(Query(text, entry.entity_type), CFG) if m.entry.entity_id == entry.entity_id]
