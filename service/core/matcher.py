@@ -298,7 +298,8 @@ class MatcherIndex:
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
-        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float], bool], _Token] = {}
+        # Per-token lookups by (token, the config's token key, the abjad credit added, 0 for none).
+        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float], float], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
 
@@ -453,7 +454,7 @@ class MatcherIndex:
     # --- query tokens -----------------------------------------------------------------------------------------
 
     def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False) -> _Token:
-        key = (token, cfg.token_key, abjad)
+        key = (token, cfg.token_key, cfg.abjad_similarity if abjad else 0.0)
         found = self._tokens.get(key)
         if found is not None:
             return found
