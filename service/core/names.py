@@ -358,13 +358,16 @@ def abjad_key(token: str) -> str | None:
 
 @lru_cache(maxsize=100_000)
 def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
-    """The Latin skeletons that can spell a name part romanised from an abjad. Its consonants are fixed, each followed
-    by any unwritten short vowels, except the last letter, as names drop the final short vowel ("محمد" is Muhammad,
-    not Muhammadi; "رضا" Reza, not Rezai), unless it is ه, which also writes a vowel ("طه" Taha); a word that
+    """The Latin skeletons that can spell a name part romanised from an abjad.
+
+    Its consonants are fixed, each followed by any unwritten short vowels, except the last letter: names drop the
+    final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a closing "a" may take the
+    "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
     or "u"; ى leaves the vowel open. Some letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`:
-    `_HEBREW_SPELLINGS`)."""
+    `_HEBREW_SPELLINGS`).
+    """
     parts = []
     last = len(token) - 1
     spellings = _HEBREW_SPELLINGS if hebrew else _LATIN_SPELLINGS
@@ -373,7 +376,7 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         if ch == "h" and i == last:
             parts.append("(?:h[aeiou]*)?" if hebrew else "h[aeiou]*")
         elif ch == "a":
-            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + run)
+            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
         elif ch == "i":
             parts.append("[aeiou]*[ie]" + run)
         elif ch == "v":

@@ -524,6 +524,7 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("سعيد باهاجى", "Said Bahaji"),  # ى leaves the vowel open ("i" in Persian, "a" in "موسى" Musa)
         ("اسماعیل احمدی‌مقدم", "Ismael Ahmadi-Moqaddam"),  # the non-joiner breaks a compound, ق is also "q"
         ("عبد الله احمد", "Abdullah Ahmed"),  # a closing الله is one word with its name
+        ("جابر الجلاهمة", "Jaber Al-Jalahmah"),  # a closing vowel with the "h" some spellings add
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
