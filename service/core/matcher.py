@@ -48,7 +48,7 @@ from service.core.names import (
     WORD_KINDS,
     NameComparison,
     NormName,
-    abjad_key,
+    abjad_keys,
     compare_names,
     consonant_key,
     given_names,
@@ -468,9 +468,10 @@ class MatcherIndex:
             ids, sims = self._brute_related(token, cfg)
         weight = self._misspelling_weight(ids, sims) if own_id < 0 else None
         found = _Token(own_id, ids, sims, weight)
-        consonant = abjad_key(token) if abjad and kind == STRONG else None
-        consonants = self._by_consonants.get(consonant) if consonant is not None else None
-        if consonants is not None:
+        keys = abjad_keys(token) if abjad and kind == STRONG else ()
+        found_keys = [self._by_consonants[k] for k in keys if k in self._by_consonants]
+        if found_keys:
+            consonants = np.concatenate(found_keys)
             found.spelled = (ids, sims)
             found.ids, found.sims = _merged(ids, sims, consonants[consonants != own_id], cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:

@@ -193,7 +193,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if all(len(t) == 1 for t in raw_tokens):
             # "AT&T Inc.": "at" is a name here, not a form.
             raw_tokens, legal, places, countries = written_tokens, [], [], []
-    written = [skeleton(t) for t in raw_tokens]
+    # An abjad's ج and ي stay "j" and "y": romanised, they are two letters (`abjad_pattern`).
+    written = [skeleton(t, keep_j_y=script in ABJAD_SCRIPTS) for t in raw_tokens]
     native: tuple[str, ...] = ()
     if script in NATIVE_SCRIPTS:
         characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
@@ -331,7 +332,7 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 # "h" after d, g (k) or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
 # and the letters one abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both
 # spellings alike. A key only finds candidates; the pattern decides.
-_NOT_KEY = str.maketrans("", "", "aeioubv")
+_NOT_KEY = str.maketrans("", "", "aeioubvy")
 _ONE_LETTER = str.maketrans("gzc", "kds")
 _MARKED_SOUND = re.compile(r"([dkt])h+")  # after `_ONE_LETTER`: "gh" is "kh" there
 # Latin letters for one romanised abjad letter: ق and غ are "k", "q", "g" or "gh" (Persian "Ghasem" is Qasem,
@@ -350,10 +351,20 @@ def consonant_key(token: str) -> str:
     return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY).translate(_ONE_LETTER)).rstrip("h")
 
 
-def abjad_key(token: str) -> str | None:
-    """The consonant key of a token of an abjad-written name, or None when it has no consonant for a Latin spelling
-    to agree with ("ai")."""
-    return consonant_key(token) if token.strip("aeiouv") else None
+@lru_cache(maxsize=100_000)
+def abjad_keys(token: str) -> frozenset[str]:
+    """The consonant keys of the Latin spellings of a token of an abjad-written name: ج is "j" (a vowel "i" in a
+    skeleton), "dj" ("d") or Egyptian "g", one key per reading. Empty when the token has no consonant for a Latin
+    spelling to agree with ("ai")."""
+    if not token.strip("aeiouvy"):
+        return frozenset()
+    readings = [""]
+    for ch in token:
+        readings = [r + c for r in readings for c in (_J_READINGS if ch == "j" else ch)]
+    return frozenset(consonant_key(r) for r in readings)
+
+
+_J_READINGS = "idg"
 
 
 @lru_cache(maxsize=100_000)
@@ -365,8 +376,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
-    or "u"; ى leaves the vowel open. Some letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`:
-    `_HEBREW_SPELLINGS`).
+    or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
+    letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`).
     """
     parts = []
     last = len(token) - 1
@@ -377,8 +388,12 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
             parts.append("(?:h[aeiou]*)?" if hebrew else "h[aeiou]*")
         elif ch == "a":
             parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
-        elif ch == "i":
+        elif ch in "iy":
             parts.append("[aeiou]*[ie]" + run)
+        elif ch == "j":
+            # The skeleton's "i" for a Latin j merges with an "i" beside it: "Majid" is "maid" (مجيد).
+            beside = token[max(i - 1, 0) : i] + token[i + 1 : i + 2]
+            parts.append(("(?:[dg]|i?)" if "i" in beside or "y" in beside else "[dgi]") + run)
         elif ch == "v":
             parts.append("(?:v|[aeiou]*[ou])" + run)
         elif ch in "eou":
@@ -394,8 +409,7 @@ def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebr
     below an exact match; particles and numbers must be equal."""
     if kx != STRONG or ky != STRONG:
         return 1.0 if x == y else 0.0
-    key = abjad_key(x)
-    if key is None or key != consonant_key(y):
+    if consonant_key(y) not in abjad_keys(x):
         return 0.0
     return config.abjad_similarity if abjad_pattern(x, hebrew).fullmatch(y) else 0.0
 
@@ -551,8 +565,8 @@ def compare_names(
                     other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
-    if native or cross:
-        pass  # one token per character on both sides, or vowels one side does not write: nothing to join
+    if native or cross or same_abjad:
+        pass  # one token per character on both sides, vowels one side does not write, or the letters decide
     elif unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
@@ -820,15 +834,16 @@ def release_build_caches() -> None:
 @lru_cache(maxsize=100_000)  # the lists repeat names, and the index reads each twice (given_names, principal_parts)
 def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]:
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
-    words = rewrite_tokens(latin_tokens(text), person, detect_script(text) in ABJAD_SCRIPTS)
-    return tuple((word, folded) for word in words if token_kind(folded := skeleton(word)) == STRONG)
+    abjad = detect_script(text) in ABJAD_SCRIPTS
+    words = rewrite_tokens(latin_tokens(text), person, abjad)
+    return tuple((word, folded) for word in words if token_kind(folded := skeleton(word, abjad)) == STRONG)
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:
     """Token → its spellings in the name with j and y left unfolded (`latin` keeps the words before the folds)."""
     found: dict[str, set[str]] = {}
     for word in name.latin.split():
-        found.setdefault(skeleton(word), set()).add(skeleton(word, keep_j_y=True))
+        found.setdefault(skeleton(word, keep_j_y=name.abjad), set()).add(skeleton(word, keep_j_y=True))
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from service.core.legal_forms import strip_legal_forms
@@ -11,6 +11,7 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType
 from service.core.names import (
     INITIAL,
+    abjad_keys,
     abjad_pattern,
     compare_names,
     consonant_key,
@@ -525,6 +526,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("اسماعیل احمدی‌مقدم", "Ismael Ahmadi-Moqaddam"),  # the non-joiner breaks a compound, ق is also "q"
         ("عبد الله احمد", "Abdullah Ahmed"),  # a closing الله is one word with its name
         ("جابر الجلاهمة", "Jaber Al-Jalahmah"),  # a closing vowel with the "h" some spellings add
+        ("جمال عكاشة", "DJAMEL AKKACHA"),  # ج is also "dj" (and ش "ch")
+        ("محمد رجب مجيد", "MOHAMED RAGAB MAJID"),  # ج is also Egyptian "g"; its "j" merges with an "i" (maid)
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
@@ -550,8 +553,8 @@ def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> Non
 
 
 def test_abjad_romanisation_details() -> None:
-    assert normalise_name("کریمی", PERSON).tokens == ("krimi",)  # Persian ک is "k", not unidecode's "kh"
-    assert normalise_name("التكريتي", PERSON).tokens == ("al", "tkriti")  # the article set apart
+    assert normalise_name("کریمی", PERSON).tokens == ("krymy",)  # Persian ک is "k", not unidecode's "kh"
+    assert normalise_name("التكريتي", PERSON).tokens == ("al", "tkryty")  # the article set apart, ي kept "y"
     assert normalise_name("عبد الرّحمن", PERSON).tokens == normalise_name("عبد الرحمن", PERSON).tokens  # shadda
     # Arabic and Persian letters write no initials: a short vowel-less word is a name ("حسن" Hasan).
     assert INITIAL not in normalise_name("احمد علي حسن", PERSON).kinds
@@ -559,15 +562,18 @@ def test_abjad_romanisation_details() -> None:
     assert score_names("محمد بن سلطان", "محمد بن سلمان", PERSON) < CFG.review_threshold
     assert "abjad_letters" in rules_fired("محمد بن سلطان", "محمد بن سلمان")
     assert score_names("محمد بن سلمان", "محمد بن سلمان", PERSON) == 1.0
+    # Nor do their parts glue into another split ("احمدی ياسين" is not "أحمد ياسين" with a letter moved).
+    assert score_names("ياسين احمدی", "ياسين أحمد الجبين", PERSON) < CFG.review_threshold
     # A Latin query keeps comparing spellings: the lists give every abjad-written entity a Latin name as well.
     assert score_names("Hassan Ali", "حسن علي", PERSON) < CFG.review_threshold
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="abcdfghiklmnrstvz", min_size=1, max_size=8), st.booleans(), st.data())
-def test_every_latin_spelling_an_abjad_pattern_allows_has_its_consonant_key(
+@given(st.text(alphabet="abcdfghijklmnrstvyz", min_size=1, max_size=8), st.booleans(), st.data())
+def test_every_latin_spelling_an_abjad_pattern_allows_has_one_of_its_consonant_keys(
     token: str, hebrew: bool, data: st.DataObject
 ) -> None:
-    # The index finds an abjad-written query's Latin partners by consonant key alone: that must lose none of them.
+    # The index finds an abjad-written query's Latin partners by consonant keys alone: that must lose none of them.
+    assume(abjad_keys(token))  # a part without consonants pairs with nothing
     latin = data.draw(st.from_regex(abjad_pattern(token, hebrew), fullmatch=True))
-    assert consonant_key(latin) == consonant_key(token)
+    assert consonant_key(latin) in abjad_keys(token)
