@@ -55,7 +55,6 @@ from service.core.names import (
     glue,
     normalise_name,
     principal_parts,
-    release_build_caches,
     spacing_variants,
     token_mass,
     word_similarity,
@@ -346,7 +345,6 @@ class MatcherIndex:
                 if len(number) >= 4:
                     index._identifiers.setdefault(number, []).append(entry_id)
         index._finish()
-        release_build_caches()
         return index
 
     def _finish(self) -> None:

@@ -794,12 +794,12 @@ def _given_then_surname(written: Sequence[tuple[str, str]], given: Collection[st
     return len(written) > 1 and all(t in given for _, t in written[:-1]) and written[-1][1] not in given
 
 
-def given_names(names: Iterable[tuple[str, Sequence[tuple[str, str]]]]) -> frozenset[str]:
+def given_names(names: Iterable[tuple[str, tuple[tuple[str, str], ...]]]) -> frozenset[str]:
     """Skeletons the lists use as given names and hardly ever as surnames, learnt from the person names whose
     surname they mark (`(text, parts)` pairs): where a name does not mark it, these tell its given names apart."""
     as_given: dict[str, int] = {}
     as_surname: dict[str, int] = {}
-    for text, parts in names:
+    for text, parts in set(names):  # a name several lists carry counts once
         marked = _marked_surname(text, parts)
         if marked is None:
             continue
@@ -825,13 +825,6 @@ _HONORIFIC_NAMES = "sayyed sayyid seyed seyyed sayed syed sayid hafiz hafez qari
 _NOT_PRINCIPAL = PERSON_TITLES | frozenset(_HONORIFIC_NAMES.split())
 
 
-def release_build_caches() -> None:
-    """Forget what only building an index reads: the name parts `given_names` and `principal_parts` split (about
-    40 MB for the real lists, which a forked worker would otherwise carry)."""
-    _strong_parts.cache_clear()
-
-
-@lru_cache(maxsize=100_000)  # the lists repeat names, and the index reads each twice (given_names, principal_parts)
 def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]:
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     abjad = detect_script(text) in ABJAD_SCRIPTS
