@@ -328,7 +328,8 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 
 
 # Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
-# also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write j and y as "i", w as "v"); an
+# also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write w as "v", and j and y as "i"
+# except in abjad-written names, which keep ج "j" and ي "y"); an
 # "h" after d, g (k) or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
 # and the letters one abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both
 # spellings alike. A key only finds candidates; the pattern decides.
