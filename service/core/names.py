@@ -179,7 +179,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
     person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
     script = detect_script(text)
-    raw_tokens = rewrite_tokens(latin_tokens(text), person, script in ABJAD_SCRIPTS)
+    abjad = script in ABJAD_SCRIPTS
+    raw_tokens = rewrite_tokens(latin_tokens(text), person, abjad)
     syllabic = script in SYLLABIC_SCRIPTS
     legal: list[str] = []
     places: list[str] = []
@@ -194,7 +195,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
             # "AT&T Inc.": "at" is a name here, not a form.
             raw_tokens, legal, places, countries = written_tokens, [], [], []
     # An abjad's ج and ي stay "j" and "y": romanised, they are two letters (`abjad_pattern`).
-    written = [skeleton(t, keep_j_y=script in ABJAD_SCRIPTS) for t in raw_tokens]
+    written = [skeleton(t, keep_j_y=abjad) for t in raw_tokens]
     native: tuple[str, ...] = ()
     if script in NATIVE_SCRIPTS:
         characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
@@ -329,10 +330,10 @@ def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, pers
 
 # Consonant keys leave out the letters an abjad leaves unwritten or writes ambiguously: vowels and the letters that
 # also write long vowels (و is "w", "u" or "o"; ي "y", "i" or "ee"; skeletons write w as "v", and j and y as "i"
-# except in abjad-written names, which keep ج "j" and ي "y"); an
-# "h" after d, g (k) or t, which Latin spellings add to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped,
-# and the letters one abjad letter has in Latin spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both
-# spellings alike. A key only finds candidates; the pattern decides.
+# except in abjad-written names, which keep ج "j" and ي "y"); an "h" after d, g (k) or t, which Latin spellings add
+# to mark a sound ("dh", "gh", "th"), and a closing "h" are dropped, and the letters one abjad letter has in Latin
+# spellings are one (`_LATIN_SPELLINGS`; "b" goes with "v"), in both spellings alike. A key only finds candidates;
+# the pattern decides.
 _NOT_KEY = str.maketrans("", "", "aeioubvy")
 _ONE_LETTER = str.maketrans("gzc", "kds")
 _MARKED_SOUND = re.compile(r"([dkt])h+")  # after `_ONE_LETTER`: "gh" is "kh" there
@@ -554,12 +555,13 @@ def compare_names(
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             if sim > 0.0:
-                if sim < 1.0 and person and not cross and gender_forms(x, y):
-                    gendered = True
-                    continue
-                if sim < 1.0 and person and not cross and derived_forms(x, y):
-                    derived = True
-                    continue
+                if sim < 1.0 and person and not cross:  # two names' forms, not a typo
+                    if gender_forms(x, y):
+                        gendered = True
+                        continue
+                    if derived_forms(x, y):
+                        derived = True
+                        continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
                 elif unfolded is not None and sim < 1.0 and not _one_consonant(x[0], y[0]):
