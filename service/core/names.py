@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
@@ -39,11 +39,11 @@ INITIAL = 2
 NUMBER = 3
 WORD_KINDS = (STRONG, PARTICLE)  # tokens compared by spelling (fuzzy), joinable into spacing variants
 
-# Connecting words and name particles: kept in the comparison (they weigh by their short length) but never counted as
-# a matching name part, so "Bashar al-Assad" / "Hafez al-Assad" is one matching part, not two.
-PARTICLES = frozenset(
-    skeleton(p)
-    for p in [
+# Connecting words and name particles, as written: kept in the comparison (they weigh by their short length) but never
+# counted as a matching name part, so "Bashar al-Assad" / "Hafez al-Assad" is one matching part, not two. Recognised
+# as written, not folded: the skeleton folds names onto them ("Lee" → "le", Korean "Won" → "von", "Wan" → "van").
+PARTICLE_SPELLINGS = frozenset(
+    [
         "al",
         "el",
         "ul",
@@ -78,8 +78,10 @@ PARTICLES = frozenset(
         "et",
         "the",
         "of",
+        "abou",  # French-style "Abu"
     ]
 )
+PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
@@ -164,7 +166,8 @@ def latin_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def token_kind(token: str) -> int:
-    """STRONG, PARTICLE, INITIAL or NUMBER: a function of the token's spelling alone."""
+    """STRONG, PARTICLE, INITIAL or NUMBER: the kinds a skeleton token may have in some name (the vocabulary's view;
+    a name decides each of its tokens' kind on the word as written, `written_kind`)."""
     if not token.isalpha():
         return NUMBER  # tokens are [a-z0-9]+, so a digit
     if len(token) == 1:
@@ -172,6 +175,16 @@ def token_kind(token: str) -> int:
     if token in PARTICLES:
         return PARTICLE
     return STRONG
+
+
+def written_kind(word: str, folded: str) -> int:
+    """The kind of a written word (lowercase ASCII) whose skeleton is `folded`: an initial is one letter as written,
+    or repeated ("V.V." joined), and a particle one of the spellings in `PARTICLE_SPELLINGS`; "Yi", "Lee" and "Won"
+    are name parts, whatever their skeletons ("i", "le", "von") look like."""
+    kind = token_kind(folded)
+    if (kind == INITIAL and len(set(word)) > 1) or (kind == PARTICLE and word not in PARTICLE_SPELLINGS):
+        return STRONG
+    return kind
 
 
 @lru_cache(maxsize=200_000)
@@ -201,10 +214,10 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
-    tokens = tuple(sorted(written))
-    # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or fold to a single
-    # letter (지 "ji" → "i"), which elsewhere would be an initial.
-    kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for k in map(token_kind, tokens))
+    parts = sorted(zip(written, map(written_kind, raw_tokens, written), strict=True))
+    tokens = tuple(t for t, _ in parts)
+    # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or a single letter.
+    kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for _, k in parts)
     kinds = (
         _SHARED_KINDS.setdefault(kinds, kinds) if len(_SHARED_KINDS) < _MAX_SHARED else _SHARED_KINDS.get(kinds, kinds)
     )
@@ -302,8 +315,9 @@ def word_similarity(x: str, y: str, config: MatchConfig) -> float:
     """Credited similarity of two different word tokens (strong or particle); 0 when they are unrelated.
 
     The Indel ratio 2·LCS / (len x + len y) at or above the cutoff; short tokens only when their first letters agree
-    ("ming"/"bing" are two names), very short ones never ("li"/"lei"). A single swap of adjacent letters is a typo
-    at any length from `transposition_min_length` on, first letter included.
+    and no letter moved (`shifted`: "ming"/"bing" and "lisa"/"luis" are two names), very short ones never
+    ("li"/"lei"). A single swap of adjacent letters is a typo at any length from `transposition_min_length` on, first
+    letter included.
     """
     shorter = min(len(x), len(y))
     if shorter >= config.transposition_min_length and one_transposition(x, y):
@@ -313,7 +327,15 @@ def word_similarity(x: str, y: str, config: MatchConfig) -> float:
     if shorter < config.fuzzy_first_letter_length and x[0] != y[0]:
         return 0.0
     raw = 2.0 * LCSseq.similarity(x, y) / (len(x) + len(y))
-    return credit(raw, config) if raw >= config.token_cutoff else 0.0
+    if raw < config.token_cutoff or (shorter < config.fuzzy_first_letter_length and shifted(x, y)):
+        return 0.0
+    return credit(raw, config)
+
+
+def shifted(x: str, y: str) -> bool:
+    """True when `x` and `y` have the same length but no single substituted letter turns one into the other: a letter
+    dropped in one place and another added elsewhere ("lisa"/"luis", "kile"/"ksie")."""
+    return len(x) == len(y) and Levenshtein.distance(x, y, score_cutoff=1) > 1
 
 
 def token_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, person: bool = True) -> float:
@@ -832,7 +854,7 @@ def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     abjad = detect_script(text) in ABJAD_SCRIPTS
     words = rewrite_tokens(latin_tokens(text), person, abjad)
-    return tuple((word, folded) for word in words if token_kind(folded := skeleton(word, abjad)) == STRONG)
+    return tuple((word, folded) for word in words if written_kind(word, folded := skeleton(word, abjad)) == STRONG)
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:

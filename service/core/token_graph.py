@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from service.core.match_config import MatchConfig
-from service.core.names import WORD_KINDS, credit, credit_swap, token_kind
+from service.core.names import WORD_KINDS, credit, credit_swap, shifted, token_kind
 from service.core.token_index import TokenIndex
 
 IntArray = npt.NDArray[np.int32]
@@ -111,6 +111,10 @@ class TokenGraph:
         long_hits = False
         for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
+            if len(at) and pool is not self._long:  # pairs with a short token: no shifted letters (`word_similarity`)
+                short, tokens = cfg.fuzzy_first_letter_length, pool.tokens
+                keep = [min(len(x), len(tokens[i])) >= short or not shifted(x, tokens[i]) for i in at.tolist()]
+                at, raw = at[np.array(keep, dtype=np.bool_)], raw[np.array(keep, dtype=np.bool_)]
             if len(at):
                 ids.append(pool_ids[at])
                 sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise

@@ -258,6 +258,17 @@ def test_romanised_syllables_are_never_particles() -> None:
     assert normalise_name("Ali bin Hassan", PERSON).strong_count == 2  # "bin" stays a particle in Latin script
 
 
+def test_a_word_folded_onto_a_particle_or_an_initial_is_a_name_part() -> None:
+    # Kinds are read off the words as written: "Lee" folds to the particle "le", Korean "Won" to "von", "Yi" to "i".
+    assert normalise_name("Roberta Lee", PERSON).strong_count == 2
+    assert normalise_name("KIM, Won Hong", PERSON).strong_count == 3
+    assert INITIAL not in normalise_name("LI, Yi", PERSON).kinds
+    assert score_names("Roberta Lee", "ROBERTA", PERSON) <= CFG.single_part_cap  # one part of two
+    # The particles as written, "Abou" included, stay particles.
+    assert normalise_name("Abou Bakr AL DJAZAIRI", PERSON).strong_count == 2
+    assert normalise_name("Juan de la Cruz", PERSON).strong_count == 2
+
+
 def test_han_syllables_match_exactly_hangul_fuzzily() -> None:
     # 成 "cheng" and 陈 "chen" are two characters: no typo credit for a Han-written name.
     assert score_names("成 朱", "CHEN, Zhu", PERSON) < CFG.review_threshold
