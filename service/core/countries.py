@@ -137,3 +137,48 @@ def is_iso2(code: str) -> bool:
     if code == "XK":
         return True
     return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+# Territories that are part of another country (the country of a person or company there may be either): written for
+# this service after the parents in the public rigour territories table
+# (`shared/data/country/opensanctions_rigour_territories.jsonl`), assigned ISO codes only. Separate jurisdictions such
+# as the British Crown dependencies and overseas territories (Jersey, the Cayman Islands) have no parent there.
+TERRITORY_PARENT: dict[str, str] = {
+    "HK": "CN",
+    "MO": "CN",
+    "AS": "US",
+    "GU": "US",
+    "MP": "US",
+    "PR": "US",
+    "UM": "US",
+    "AW": "NL",
+    "BQ": "NL",
+    "CW": "NL",
+    "SX": "NL",
+    "FO": "DK",
+    "GL": "DK",
+    "BL": "FR",
+    "GF": "FR",
+    "GP": "FR",
+    "MF": "FR",
+    "MQ": "FR",
+    "NC": "FR",
+    "PF": "FR",
+    "PM": "FR",
+    "RE": "FR",
+    "TF": "FR",
+    "YT": "FR",
+    "BV": "NO",
+    "SJ": "NO",
+    "CC": "AU",
+    "CX": "AU",
+    "HM": "AU",
+    "TK": "NZ",
+    "IO": "GB",
+}
+
+
+def related_countries(a: str, b: str) -> bool:
+    """True when one of two different alpha-2 codes is a territory of the other ("HK" and "CN")."""
+    a, b = a.upper(), b.upper()
+    return TERRITORY_PARENT.get(a) == b or TERRITORY_PARENT.get(b) == a

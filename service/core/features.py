@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from service.core.countries import related_countries
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, ListEntry, NameKind
 
@@ -52,15 +53,20 @@ def kind_factor(kind: NameKind, cfg: MatchConfig) -> float:
 
 
 def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """Country agreement raises, disagreement lowers; absent on either side says nothing."""
+    """Country agreement raises, disagreement lowers; absent on either side says nothing, and neither does a
+    territory of a listed country or the country of a listed territory (Hong Kong and China: detail "territory")."""
     if not query.country:
         return None
     listed = sorted({c for c in (*entry.nationalities, *entry.countries) if len(c) == 2})
     listed += sorted({a.country for a in entry.addresses if a.country} - set(listed))
     if not listed:
         return None
-    agree = query.country.upper() in {c.upper() for c in listed}
-    return "country", Feature(cfg.country_agree if agree else cfg.country_disagree, query.country, listed)
+    mine = query.country.upper()
+    if mine in {c.upper() for c in listed}:
+        return "country", Feature(cfg.country_agree, query.country, listed)
+    if any(related_countries(mine, c) for c in listed):
+        return "country", Feature(0.0, query.country, listed, "territory")
+    return "country", Feature(cfg.country_disagree, query.country, listed)
 
 
 def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:

@@ -108,6 +108,18 @@ def test_dob_and_country_raise_and_lower(index: MatcherIndex) -> None:
     assert index.screen(Query("Vladimir Putin", EntityType.PERSON)).decision is Decision.REVIEW
 
 
+def test_a_territory_neither_agrees_nor_disagrees_with_its_country() -> None:
+    # A Hong Kong counterparty may be the China-listed person: the country neither raises nor lowers the match.
+    index = MatcherIndex.build([person("p8", Name("LI, Fangwei"), countries=("CN",))], {"test-list": "v1"})
+
+    def country(code: str) -> float:
+        return index.search(Query("Li Fangwei", EntityType.PERSON, code))[0].features["country"].contribution
+
+    assert country("HK") == 0.0 and country("MO") == 0.0
+    assert country("CN") == CFG.country_agree and country("TW") == CFG.country_disagree
+    assert index.search(Query("Li Fangwei", EntityType.PERSON, "HK"))[0].features["country"].detail == "territory"
+
+
 def test_abjad_credit_is_configuration_the_index_follows() -> None:
     # The blocking and the bound credit consonant-key relations with the searching configuration's credit: a
     # lookup cached under one credit must not prune a name for another.
