@@ -223,9 +223,13 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     )
     nasab = None
     if _SON_OF in written:
+        # The names around the first "bin"; the father's read past the particles that open it ("bin al-Din").
         k = written.index(_SON_OF)
-        if 0 < k < len(written) - 1:
-            nasab = (written[k - 1], written[k + 1])
+        father = [
+            t for t, w in zip(written[k + 1 :], raw_tokens[k + 1 :], strict=True) if written_kind(w, t) != PARTICLE
+        ]
+        if k > 0 and father:
+            nasab = (written[k - 1], father[0])
     return NormName(
         original=text,
         tokens=tokens,

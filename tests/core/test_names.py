@@ -168,6 +168,10 @@ def test_spacing_and_typing_variants(a: str, b: str) -> None:
 def test_swapped_nasab_is_another_person() -> None:
     assert score_names("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", PERSON) <= CFG.single_part_cap
     assert score_names("Salman bin Muhammad", "SALMAN BIN MUHAMMAD", PERSON) == 1.0
+    # The father's name may open with a particle: "bin al-Din" names Din as the father.
+    assert normalise_name("IBRAHIM BIN AL-DIN AL-MASRI", PERSON).nasab == ("ibrahim", "din")
+    swapped = score_names("IBRAHIM BIN AL-DIN AL-MASRI", "SAIF-AL-DIN BIN IBRAHIM AL-MASRI", PERSON)
+    assert swapped <= CFG.single_part_cap
 
 
 def test_conflicting_initials_are_a_conflict() -> None:
