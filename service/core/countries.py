@@ -132,6 +132,7 @@ def to_iso2(value: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def is_iso2(code: str) -> bool:
     """True when `code` is an assigned ISO 3166-1 alpha-2 code (or XK, used by lists for Kosovo)."""
     if code == "XK":

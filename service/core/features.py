@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.core.countries import related_countries
+from service.core.countries import is_iso2, related_countries
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, ListEntry, NameKind
 
@@ -57,8 +57,9 @@ def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[s
     territory of a listed country or the country of a listed territory (Hong Kong and China: detail "territory")."""
     if not query.country:
         return None
-    listed = sorted({c for c in (*entry.nationalities, *entry.countries) if len(c) == 2})
-    listed += sorted({a.country for a in entry.addresses if a.country} - set(listed))
+    # Only assigned codes: a list's "NM" (New Mexico in a CSL record) or withdrawn "AN" names no country to compare.
+    listed = sorted({c for c in (*entry.nationalities, *entry.countries) if is_iso2(c)})
+    listed += sorted({a.country for a in entry.addresses if a.country and is_iso2(a.country)} - set(listed))
     if not listed:
         return None
     mine = query.country.upper()

@@ -120,6 +120,12 @@ def test_a_territory_neither_agrees_nor_disagrees_with_its_country() -> None:
     assert index.search(Query("Li Fangwei", EntityType.PERSON, "HK"))[0].features["country"].detail == "territory"
 
 
+def test_a_listed_code_that_is_no_country_is_not_compared() -> None:
+    # A CSL record gives "NM" (New Mexico) as its country: no country to agree or disagree with.
+    index = MatcherIndex.build([person("p7", Name("STEPHEN EDWARD SMITH"), countries=("NM",))], {"test-list": "v1"})
+    assert "country" not in index.search(Query("Stephen Edward Smith", EntityType.PERSON, "KE"))[0].features
+
+
 def test_abjad_credit_is_configuration_the_index_follows() -> None:
     # The blocking and the bound credit consonant-key relations with the searching configuration's credit: a
     # lookup cached under one credit must not prune a name for another.
