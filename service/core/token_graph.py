@@ -113,8 +113,11 @@ class TokenGraph:
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
             if len(at) and pool is not self._long:  # pairs with a short token: no shifted letters (`word_similarity`)
                 short, tokens = cfg.fuzzy_first_letter_length, pool.tokens
-                keep = [min(len(x), len(tokens[i])) >= short or not shifted(x, tokens[i]) for i in at.tolist()]
-                at, raw = at[np.array(keep, dtype=np.bool_)], raw[np.array(keep, dtype=np.bool_)]
+                keep = np.array(
+                    [min(len(x), len(tokens[i])) >= short or not shifted(x, tokens[i]) for i in at.tolist()],
+                    dtype=np.bool_,
+                )
+                at, raw = at[keep], raw[keep]
             if len(at):
                 ids.append(pool_ids[at])
                 sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
