@@ -25,6 +25,10 @@ class MatchConfig:
     transposition_penalty: float = 0.75
     # A fuzzy token pair's similarity s is credited as 1 - fuzzy_penalty * (1 - s) in the name score.
     fuzzy_penalty: float = 1.5
+    # Credited when two tokens differ only by an "h" after s or c: one name in two romanisations, "š" and "č" written
+    # without their hooks (Serbian, Croatian, Czech, Turkish ASCII, ISO 9) or as digraphs (ICAO, BGN): "Švorcan" /
+    # "SVORCAN", "Kovačević" / "KOVACEVIC", Korean "Shin" / "Sin" (not a typo; tokens of `fuzzy_min_length` or more).
+    digraph_similarity: float = 0.95
     # Credited when a name part written in Arabic, Persian or Hebrew letters has the consonants of a Latin-written one
     # ("حسين" / "Hussein"): the same name in all likelihood, but its vowels are not written.
     abjad_similarity: float = 0.9
@@ -96,7 +100,7 @@ class MatchConfig:
             raise ValueError("fuzzy_min_length and transposition_min_length must be at least 2")
 
     @property
-    def token_key(self) -> tuple[float, int, int, int, float, float]:
+    def token_key(self) -> tuple[float, int, int, int, float, float, float]:
         """The fields that decide which tokens are related and how much: an index's token graph is valid for
         every configuration with the same key."""
         return (
@@ -106,4 +110,5 @@ class MatchConfig:
             self.transposition_min_length,
             self.fuzzy_penalty,
             self.transposition_penalty,
+            self.digraph_similarity,
         )

@@ -298,7 +298,7 @@ class MatcherIndex:
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         # Per-token lookups by (token, the config's token key, the abjad credit added, 0 for none).
-        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float], float], _Token] = {}
+        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
 

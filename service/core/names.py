@@ -321,7 +321,7 @@ def word_similarity(x: str, y: str, config: MatchConfig) -> float:
     The Indel ratio 2·LCS / (len x + len y) at or above the cutoff; short tokens only when their first letters agree
     and no letter moved (`shifted`: "ming"/"bing" and "lisa"/"luis" are two names), very short ones never
     ("li"/"lei"). A single swap of adjacent letters is a typo at any length from `transposition_min_length` on, first
-    letter included.
+    letter included. Two spellings of "š" or "č" ("sh" / "s") are credited `digraph_similarity`.
     """
     shorter = min(len(x), len(y))
     if shorter >= config.transposition_min_length and one_transposition(x, y):
@@ -333,7 +333,15 @@ def word_similarity(x: str, y: str, config: MatchConfig) -> float:
     raw = 2.0 * LCSseq.similarity(x, y) / (len(x) + len(y))
     if raw < config.token_cutoff or (shorter < config.fuzzy_first_letter_length and shifted(x, y)):
         return 0.0
-    return credit(raw, config)
+    return config.digraph_similarity if unhooked(x) == unhooked(y) else credit(raw, config)
+
+
+_HOOK = re.compile(r"(?<=[cs])h")  # skeletons already write "zh" as "z"
+
+
+def unhooked(token: str) -> str:
+    """`token` without the "h" of its "sh" and "ch" digraphs: "shvorcan" → "svorcan" (see `digraph_similarity`)."""
+    return _HOOK.sub("", token)
 
 
 def shifted(x: str, y: str) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from service.core.match_config import MatchConfig
-from service.core.names import WORD_KINDS, credit, credit_swap, shifted, token_kind
+from service.core.names import WORD_KINDS, credit, credit_swap, shifted, token_kind, unhooked
 from service.core.token_index import TokenIndex
 
 IntArray = npt.NDArray[np.int32]
@@ -55,6 +55,11 @@ class TokenGraph:
             for pool in (self._long, *self._by_letter.values())
         }
         self._window_cache: dict[tuple[int, str], list[tuple[TokenIndex, IntArray, int, int]]] = {}
+        # Words "h"s of their "sh" and "ch" apart, by their unhooked spelling (`digraph_similarity`), in twos or more.
+        spellings: dict[str, list[int]] = {}
+        for t in fuzzy:
+            spellings.setdefault(unhooked(t), []).append(self.ids[t])
+        self._digraphs = {key: np.array(group, dtype=np.int32) for key, group in spellings.items() if len(group) > 1}
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
@@ -109,6 +114,9 @@ class TokenGraph:
             ids.append(np.array(swaps, dtype=np.int32))
             sims.append(np.full(len(swaps), credit_swap(len(x), cfg)))
         long_hits = False
+        bare = unhooked(x)
+        # The build finds a word's other spellings in its group; a token the lists do not hold checks its hits.
+        digraphs = self._digraphs.get(bare) if larger_only else None
         for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
             if len(at) and pool is not self._long:  # pairs with a short token: no shifted letters (`word_similarity`)
@@ -119,12 +127,19 @@ class TokenGraph:
                 )
                 at, raw = at[keep], raw[keep]
             if len(at):
-                ids.append(pool_ids[at])
-                sims.append(np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw)))  # `credit`, elementwise
+                hit_ids = pool_ids[at]
+                hit_sims = np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw))  # `credit`, elementwise
+                if digraphs is not None:
+                    hit_sims[np.isin(hit_ids, digraphs)] = cfg.digraph_similarity
+                elif not larger_only:
+                    same = [unhooked(pool.tokens[i]) == bare for i in at.tolist()]
+                    hit_sims[np.array(same, dtype=np.bool_)] = cfg.digraph_similarity
+                ids.append(hit_ids)
+                sims.append(hit_sims)
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
                 if y != x and after_x(y):
                     ids.append(np.array([self.ids[y]], dtype=np.int32))
-                    sims.append(np.array([credit(ratio, cfg)]))
+                    sims.append(np.array([cfg.digraph_similarity if unhooked(y) == bare else credit(ratio, cfg)]))
                     long_hits = True
         if not ids:
             return EMPTY_IDS, EMPTY_SIMS

@@ -120,6 +120,14 @@ def test_a_territory_neither_agrees_nor_disagrees_with_its_country() -> None:
     assert index.search(Query("Li Fangwei", EntityType.PERSON, "HK"))[0].features["country"].detail == "territory"
 
 
+def test_a_query_spelling_the_lists_do_not_hold_gets_the_digraph_credit() -> None:
+    # "shvorcan" is no listed token: its relations are found at query time and must credit "svorcan" as one name.
+    index = MatcherIndex.build([person("p6", Name("SVORCAN, Marko"))], {"test-list": "v1"})
+    match = index.search(Query("Марко Шворцан", EntityType.PERSON))[0]
+    assert ["shvorcan", "svorcan", CFG.digraph_similarity] in match.features["name"].detail["aligned"]
+    assert match.score >= CFG.block_name_threshold
+
+
 def test_a_listed_code_that_is_no_country_is_not_compared() -> None:
     # A CSL record gives "NM" (New Mexico) as its country: no country to agree or disagree with.
     index = MatcherIndex.build([person("p7", Name("STEPHEN EDWARD SMITH"), countries=("NM",))], {"test-list": "v1"})
