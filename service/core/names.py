@@ -341,7 +341,7 @@ _HOOK = re.compile(r"(?<=[cs])h")  # skeletons already write "zh" as "z"
 
 def unhooked(token: str) -> str:
     """`token` without the "h" of its "sh" and "ch" digraphs: "shvorcan" → "svorcan" (see `digraph_similarity`)."""
-    return _HOOK.sub("", token)
+    return _HOOK.sub("", token) if "h" in token else token
 
 
 def shifted(x: str, y: str) -> bool:

@@ -119,8 +119,9 @@ class TokenGraph:
         digraphs = self._digraphs.get(bare) if larger_only else None
         for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
-            if len(at) and pool is not self._long:  # pairs with a short token: no shifted letters (`word_similarity`)
-                short, tokens = cfg.fuzzy_first_letter_length, pool.tokens
+            short, tokens = cfg.fuzzy_first_letter_length, pool.tokens
+            # Pairs with a short token (the build's x is the shorter one): no shifted letters (`word_similarity`).
+            if len(at) and pool is not self._long and (len(x) < short or not larger_only):
                 keep = np.array(
                     [min(len(x), len(tokens[i])) >= short or not shifted(x, tokens[i]) for i in at.tolist()],
                     dtype=np.bool_,
@@ -132,7 +133,7 @@ class TokenGraph:
                 if digraphs is not None:
                     hit_sims[np.isin(hit_ids, digraphs)] = cfg.digraph_similarity
                 elif not larger_only:
-                    same = [unhooked(pool.tokens[i]) == bare for i in at.tolist()]
+                    same = [unhooked(tokens[i]) == bare for i in at.tolist()]
                     hit_sims[np.array(same, dtype=np.bool_)] = cfg.digraph_similarity
                 ids.append(hit_ids)
                 sims.append(hit_sims)
