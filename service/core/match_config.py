@@ -26,8 +26,8 @@ class MatchConfig:
     # A fuzzy token pair's similarity s is credited as 1 - fuzzy_penalty * (1 - s) in the name score.
     fuzzy_penalty: float = 1.5
     # Credited when two tokens differ only by an "h" after s or c: one name in two romanisations, "š" and "č" written
-    # without their hooks (Serbian, Croatian, Czech, Turkish ASCII, ISO 9) or as digraphs (ICAO, BGN): "Švorcan" /
-    # "SVORCAN", "Kovačević" / "KOVACEVIC", Korean "Shin" / "Sin" (not a typo; tokens of `fuzzy_min_length` or more).
+    # without their hooks (Serbian, Croatian and Czech ASCII, ISO 9) or as digraphs (ICAO, BGN): "Švorcan" / "SVORCAN",
+    # "Kovačević" / "KOVACEVIC" (not a typo; tokens of `fuzzy_min_length` letters or more).
     digraph_similarity: float = 0.95
     # Credited when a name part written in Arabic, Persian or Hebrew letters has the consonants of a Latin-written one
     # ("حسين" / "Hussein"): the same name in all likelihood, but its vowels are not written.

@@ -55,7 +55,7 @@ class TokenGraph:
             for pool in (self._long, *self._by_letter.values())
         }
         self._window_cache: dict[tuple[int, str], list[tuple[TokenIndex, IntArray, int, int]]] = {}
-        # Words "h"s of their "sh" and "ch" apart, by their unhooked spelling (`digraph_similarity`), in twos or more.
+        # Words that differ only by the h of an "sh" or "ch", grouped by their unhooked spelling (`digraph_similarity`).
         spellings: dict[str, list[int]] = {}
         for t in fuzzy:
             spellings.setdefault(unhooked(t), []).append(self.ids[t])
