@@ -214,7 +214,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
-    parts = sorted(zip(written, map(written_kind, raw_tokens, written), strict=True))
+    written_kinds = list(map(written_kind, raw_tokens, written))
+    parts = sorted(zip(written, written_kinds, strict=True))
     tokens = tuple(t for t, _ in parts)
     # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or a single letter.
     kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for _, k in parts)
@@ -225,11 +226,10 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     if _SON_OF in written:
         # The names around the first "bin"; the father's read past the particles that open it ("bin al-Din").
         k = written.index(_SON_OF)
-        father = [
-            t for t, w in zip(written[k + 1 :], raw_tokens[k + 1 :], strict=True) if written_kind(w, t) != PARTICLE
-        ]
-        if k > 0 and father:
-            nasab = (written[k - 1], father[0])
+        after = zip(written[k + 1 :], written_kinds[k + 1 :], strict=True)
+        father = next((t for t, kind in after if kind != PARTICLE), None)
+        if k > 0 and father is not None:
+            nasab = (written[k - 1], father)
     return NormName(
         original=text,
         tokens=tokens,
