@@ -5,7 +5,8 @@ Two steps, both pure and cached by the caller:
 * `to_latin` turns any script into lowercase ASCII. Cyrillic uses our own ICAO 9303 table (unidecode's Serbian and
   Kazakh letters are wrong for names); Latin letters with diacritics that stand for Slavic sounds (ISO 9 / GOST 7.79
   "ž", "č", "š", "ŝ", Serbian "ć", "đ") are expanded to the digraphs ICAO uses, so ISO 9 and ICAO spellings agree;
-  everything else (Greek, Arabic, Armenian, Georgian, Han...) goes through unidecode.
+  Han characters take pypinyin's most frequent reading; everything else (Greek, Arabic, Armenian, Georgian...) goes
+  through unidecode.
 * `skeleton` folds the remaining differences between romanisation systems on one token: ICAO "iu"/"ia" against the
   older passport rules "yu"/"ya", ISO 9 "û"/"â" (already "u"/"a" after step one) and "j", BGN/PCGN "y" for й, "kh"
   against ISO 9 "h", "ts" against "c", doubled letters. It is applied to both sides, so it only ever loses the
@@ -14,9 +15,12 @@ Two steps, both pure and cached by the caller:
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from unidecode import unidecode
 
@@ -117,6 +121,38 @@ _ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
 # ("Abdullah", "Hamdullah", "Rahmatollah"), the article's vowel taking any colour: glued on with an open vowel.
 _ALLAH_CLOSING = re.compile(f"(?<=[{_ARABIC_LETTER}]) ?\u0627\u0644\u0644\u0647(?![{_ARABIC_LETTER}])")
 
+# Han characters: each one's most frequent Mandarin reading, from pypinyin's character table. unidecode's table
+# gives the first reading Unihan lists, which for common name characters is a rare one: 沈 "chen" for the surname
+# Shen, 叶 "xie" for Ye, 娜 "nuo" for Na, 宁 "zhu" for Ning, so "沈伟" met "CHEN Wei" and missed "SHEN Wei".
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[str, str]:
+    """pypinyin's table, code point (decimal) → readings with tone marks, most frequent first ("叶": "yè,xié").
+    Read from the package's data file: importing pypinyin would also load its 55 MB phrase dictionary."""
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations, "pypinyin is a dependency"
+    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    table: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return table
+
+
+@lru_cache(maxsize=20_000)
+def _han_reading(character: str) -> str:
+    """The character's reading in toneless pinyin, set apart as a syllable (ü written u, as lists write "Lu");
+    unidecode's where pypinyin has none."""
+    readings = _pinyin_table().get(str(ord(character)))
+    if readings is None:
+        return unidecode(character)
+    marked = unicodedata.normalize("NFD", readings.split(",", 1)[0])
+    return " " + "".join(c for c in marked if not unicodedata.combining(c)) + " "
+
+
+def _han(match: re.Match[str]) -> str:
+    return _han_reading(match.group(0))
+
+
 # Ordered rewrites on one lowercase ASCII token; longer patterns first so "shch" is not eaten by "sh".
 _FOLDS: tuple[tuple[str, str], ...] = (
     ("shch", "sh"),  # ICAO/BGN Щ; German-style "sch" below
@@ -210,7 +246,7 @@ def to_latin(text: str) -> str:
     text = _ARABIC_AYN_OPENING.sub("a", text).translate(_TABLE)
     if text.isascii():
         return text
-    return unidecode(_HANGUL_SYLLABLE.sub(_hangul, text)).lower()
+    return unidecode(_HAN.sub(_han, _HANGUL_SYLLABLE.sub(_hangul, text))).lower()
 
 
 def _hangul(match: re.Match[str]) -> str:

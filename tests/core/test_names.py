@@ -69,6 +69,21 @@ def test_other_scripts_transliterate() -> None:
     assert to_latin("حسين").isascii()
 
 
+@pytest.mark.parametrize(
+    ("han", "pinyin", "other_surname"),
+    [
+        ("沈伟", "SHEN Wei", "CHEN Wei"),  # unidecode reads 沈 "chen"
+        ("叶明", "YE Ming", "XIE Ming"),  # and 叶 "xie"
+        ("李娜", "LI Na", "LI Nuo"),  # and 娜 "nuo"
+        ("薛强", "XUE Qiang", "XIE Qiang"),
+    ],
+)
+def test_han_characters_take_the_reading_names_use(han: str, pinyin: str, other_surname: str) -> None:
+    assert latin_tokens(han) == [t.lower() for t in pinyin.split()]
+    assert score_names(han, pinyin, PERSON) == 1.0
+    assert score_names(han, other_surname, PERSON) < CFG.review_threshold
+
+
 def test_iskra_in_three_spellings() -> None:
     assert score_names("Искра Технологии", "Iskra Tekhnologii", ORG) == 1.0
     assert score_names("Iskra Technologies", "Iskra Tekhnologii", ORG) >= CFG.review_threshold
