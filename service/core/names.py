@@ -568,6 +568,9 @@ def compare_names(
     # A query written in an abjad against a listed name written otherwise: the name parts pair on their consonants.
     # (Listed abjad names always come with a Latin name of the same entity, which a Latin query meets.)
     cross = a.abjad and not b.abjad
+    # ج is a consonant every Latin spelling writes (j, dj, Egyptian g), though a skeleton folds j into the vowel i:
+    # the other name's words written without j or g cannot spell it ("سجاد" Sajjad is not "Saeed").
+    no_j = _written_without_j(b) if cross and any("j" in t for t in a_tokens) else _EMPTY
     # Both written in an abjad: no romanisation between them to vary the spelling, so the letters must agree.
     same_abjad = a.abjad and b.abjad
     for i, x in enumerate(a_tokens):
@@ -579,6 +582,8 @@ def compare_names(
                     continue
                 sim = 1.0
             elif cross:
+                if y in no_j and "j" in x:
+                    continue
                 sim = abjad_similarity(x, kx, y, b_kinds[j], config, a.script == "Hebrew")
             elif x == y:
                 sim = 1.0
@@ -882,6 +887,12 @@ def _unfolded(name: NormName) -> dict[str, set[str]]:
 # "ra" / "la". Other initials start two different syllables (병 "pyong" / 룡 "ryong"), never a typo of one.
 _CONSONANT_GROUPS = ("bp", "gk", "dt", "ci", "rln")
 _ONE_CONSONANT = {(x, y) for group in _CONSONANT_GROUPS for x in group for y in group}
+
+
+def _written_without_j(name: NormName) -> frozenset[str]:
+    """The tokens of a Latin-written name none of whose written words has a j or a g (`latin` keeps the words)."""
+    with_j = {skeleton(word) for word in name.latin.split() if "j" in word or "g" in word}
+    return frozenset(t for t in name.tokens if t not in with_j)
 
 
 def _one_consonant(x: str, y: str) -> bool:
