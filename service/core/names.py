@@ -409,7 +409,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
 
     Its consonants are fixed, each followed by any unwritten short vowels, except the last letter: names drop the
     final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a closing "a" may take the
-    "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha). A word that
+    "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha), or is that
+    vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
     or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
@@ -421,7 +422,7 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     for i, ch in enumerate(token):
         run = _VOWEL_RUN if i < last else ""
         if ch == "h" and i == last:
-            parts.append("(?:h[aeiou]*)?" if hebrew else "h[aeiou]*")
+            parts.append("(?:h[aeiou]*)?" if hebrew else "(?:h[aeiou]*|[ae])")
         elif ch == "a":
             parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
         elif ch in "iy":

@@ -564,6 +564,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("نضال الربيعي", "NIDAL AL-RABI'I"),
         ("مصطفى فاطمة", "Mustafa Fatima"),  # alef maqsura and ta marbuta are vowels
         ("طه محمد", "Taha Muhammad"),  # a final ه writes a vowel after it
+        ("فاطمه محمدی", "Fatima MOHAMMADI"),  # or is that vowel alone (Persian Fatemeh)
+        ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
         ("משה שרביט", "Moshe Sharvit"),  # Hebrew ב is also "v"
         ("דניאלה וייס", "Daniella Weiss"),  # a closing ה is a vowel Latin writes without it
