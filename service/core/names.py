@@ -30,7 +30,7 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import split_countries, split_seat
-from service.core.translit import skeleton, to_latin
+from service.core.translit import abjad_skeleton, skeleton, to_latin
 
 # Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they (and numbers) are blocking keys.
 STRONG = 0
@@ -207,8 +207,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if all(len(t) == 1 for t in raw_tokens):
             # "AT&T Inc.": "at" is a name here, not a form.
             raw_tokens, legal, places, countries = written_tokens, [], [], []
-    # An abjad's ج and ي stay "j" and "y": romanised, they are two letters (`abjad_pattern`).
-    written = [skeleton(t, keep_j_y=abjad) for t in raw_tokens]
+    # An abjad's letters stay one character each, ج and ي "j" and "y" (`abjad_pattern` reads them letter by letter).
+    written = [abjad_skeleton(t) if abjad else skeleton(t) for t in raw_tokens]
     native: tuple[str, ...] = ()
     if script in NATIVE_SCRIPTS:
         characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
@@ -394,13 +394,24 @@ def abjad_keys(token: str) -> frozenset[str]:
     spelling to agree with ("ai")."""
     if not token.strip("aeiouvy"):
         return frozenset()
-    readings = [""]
-    for ch in token:
-        readings = [r + c for r in readings for c in (_J_READINGS if ch == "j" else ch)]
-    return frozenset(consonant_key(r) for r in readings)
+    return frozenset(consonant_key(r) for r in _latin_readings(token))
+
+
+def _latin_readings(token: str) -> list[str]:
+    """The token with ج read each way and each pair of `_LATIN_DIGRAPH_FOLDS` as two letters or folded."""
+    if not token:
+        return [""]
+    ch = token[0]
+    found = [c + rest for rest in _latin_readings(token[1:]) for c in (_J_READINGS if ch == "j" else ch)]
+    folded = _LATIN_DIGRAPH_FOLDS.get(token[:2])
+    if folded is not None:
+        found += [folded + rest for rest in _latin_readings(token[2:])]
+    return found
 
 
 _J_READINGS = "idg"
+# Latin digraphs the skeleton folds into one letter (translit._FOLDS), which an abjad writes as two letters.
+_LATIN_DIGRAPH_FOLDS = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z"}
 
 
 @lru_cache(maxsize=100_000)
@@ -416,27 +427,38 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
     letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`).
     """
-    parts = []
     last = len(token) - 1
     spellings = _HEBREW_SPELLINGS if hebrew else _LATIN_SPELLINGS
+    letters = []
     for i, ch in enumerate(token):
         run = _VOWEL_RUN if i < last else ""
         if ch == "h" and i == last:
-            parts.append("(?:h[aeiou]*)?" if hebrew else "(?:h[aeiou]*|[ae])")
+            letters.append("(?:h[aeiou]*)?" if hebrew else "(?:h[aeiou]*|[ae])")
         elif ch == "a":
-            parts.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
+            letters.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
         elif ch in "iy":
-            parts.append("[aeiou]*[ie]" + run)
+            letters.append("[aeiou]*[ie]" + run)
         elif ch == "j":
             # The skeleton's "i" for a Latin j merges with an "i" beside it: "Majid" is "maid" (مجيد).
             beside = token[max(i - 1, 0) : i] + token[i + 1 : i + 2]
-            parts.append(("(?:[dg]|i?)" if "i" in beside or "y" in beside else "[dgi]") + run)
+            letters.append(("(?:[dg]|i?)" if "i" in beside or "y" in beside else "[dgi]") + run)
         elif ch == "v":
-            parts.append("(?:v|[aeiou]*[ou])" + run)
+            letters.append("(?:v|[aeiou]*[ou])" + run)
         elif ch in "eou":
-            parts.append(_VOWEL_RUN)
+            letters.append(_VOWEL_RUN)
         else:
-            parts.append(spellings.get(ch, re.escape(ch)) + run)
+            letters.append(spellings.get(ch, re.escape(ch)) + run)
+    # Two letters a Latin spelling writes as a digraph that its skeleton folds ("مزهر" Mazhar is "mazar").
+    parts = []
+    i = 0
+    while i <= last:
+        folded = _LATIN_DIGRAPH_FOLDS.get(token[i : i + 2])
+        if folded is None:
+            parts.append(letters[i])
+            i += 1
+        else:
+            parts.append(f"(?:{letters[i]}{letters[i + 1]}|{folded}{_VOWEL_RUN if i + 1 < last else ''})")
+            i += 2
     return re.compile("".join(parts))
 
 
@@ -872,7 +894,8 @@ def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     abjad = detect_script(text) in ABJAD_SCRIPTS
     words = rewrite_tokens(latin_tokens(text), person, abjad)
-    return tuple((word, folded) for word in words if written_kind(word, folded := skeleton(word, abjad)) == STRONG)
+    fold = abjad_skeleton if abjad else skeleton
+    return tuple((word, folded) for word in words if written_kind(word, folded := fold(word)) == STRONG)
 
 
 def _unfolded(name: NormName) -> dict[str, set[str]]:

@@ -106,10 +106,14 @@ _LATIN_DIGRAPHS: dict[str, str] = {
 # (ا أ إ آ) and ta marbuta (ة) are a vowel, mostly "a"; alef maqsura (ى) is a vowel, "a" in Arabic ("موسى" Musa),
 # "i" in Persian ("حیدرى" Heidari): "e", the letter that leaves it open; ع opening a word carries its vowel ("علي"
 # Ali, "عبد" Abd), inside one Latin spellings write it as an apostrophe or not at all ("سعد" Saad, "ربيعي" Rabi'i);
-# Persian ک is "k" (not "kh": کریمی is Karimi) and ژ "zh" (not "j"); the zero-width non-joiner inside a Persian
-# compound name ("احمدی‌مقدم", Ahmadi-Moqaddam) breaks it in two, as the Latin hyphen does.
-_ARABIC = {"ا": "a", "أ": "a", "إ": "a", "آ": "a", "ى": "e", "ة": "a", "ع": "", "ک": "k", "ژ": "zh", "\u200c": " "}
-_TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS, **_ARABIC})
+# Persian ک is "k" (not "kh": کریمی is Karimi) and ژ "zh" (not "j"), written "z" below; the zero-width non-joiner
+# inside a Persian compound name ("احمدی‌مقدم", Ahmadi-Moqaddam) breaks it in two, as the Latin hyphen does.
+# Letters romanised with a digraph the skeleton folds are written folded here (خ "kh" is "h", ژ "zh" "z", Hebrew
+# כ "kh" "h" and צ "ts" "c"), and an abjad-written token takes no digraph fold (`abjad_skeleton`): two letters never
+# fold into one ("زهرا" Zahra is z-h-r-a, not ژ; "انتصار" Intissar is t-s, not c).
+_ARABIC = {"ا": "a", "أ": "a", "إ": "a", "آ": "a", "ى": "e", "ة": "a", "ع": "", "ک": "k", "\u200c": " "}
+_ABJAD_FOLDED = {"خ": "h", "ژ": "z", "ڦ": "f", "כ": "h", "ך": "h", "צ": "c", "ץ": "c"}
+_TABLE = str.maketrans({**_CYRILLIC, **_LATIN_DIGRAPHS, **_ARABIC, **_ABJAD_FOLDED})
 # The Arabic article is written joined to its word ("التكريتي" is al-Tikriti): set apart, as Latin spellings do,
 # before a word of three letters or more ("الله" and Persian "النا", Elena, stay whole). Vowel signs and the
 # tatweel, which names rarely carry, are dropped first.
@@ -174,6 +178,9 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("ae", "ai"),  # "Qaeda"/"Qaida", "Michael"/"Mikhail", "Rafael"/"Rafail"
 )
 _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
+# A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
+# (ج, ي are letters of their own).
+_ABJAD_FOLDS = tuple(fold for fold in _FOLDS_KEEPING_J_Y if len(fold[0]) == 1)
 _DOUBLES = re.compile(r"(.)\1+")
 # Hangul: each syllable block is a name part ("김병철" = Kim Pyong Chol), romanised letter by letter the way the
 # sanctions lists write North Korean names (McCune-Reischauer without diacritics: 김정은 = Kim Jong Un, 최 = Choe).
@@ -254,6 +261,17 @@ def _hangul(match: re.Match[str]) -> str:
     initial = _HANGUL_INITIAL[code // 588].strip("_")
     syllable = initial + _HANGUL_VOWEL[code % 588 // 28] + _HANGUL_FINAL[code % 28]
     return " ri " if syllable == "i" else f" {syllable} "  # 이 alone is the surname Ri (Lee, Yi)
+
+
+@lru_cache(maxsize=50_000)
+def abjad_skeleton(token: str) -> str:
+    """`skeleton` of a token romanised from Arabic, Persian or Hebrew letters: the one-letter folds only (`to_latin`
+    writes the letters whose digraph folds already folded), j and y kept."""
+    if any(ch.isdigit() for ch in token):
+        return token
+    for old, new in _ABJAD_FOLDS:
+        token = token.replace(old, new)
+    return _DOUBLES.sub(r"\1", token)
 
 
 @lru_cache(maxsize=200_000)  # names repeat their words
