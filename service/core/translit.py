@@ -182,6 +182,8 @@ _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 # (ج, ي are letters of their own).
 _ABJAD_FOLDS = tuple(fold for fold in _FOLDS_KEEPING_J_Y if len(fold[0]) == 1)
 _DOUBLES = re.compile(r"(.)\1+")
+# In an abjad-written token "hh" is two letters: a digraph's h and ه ("شهاب" Shahab), ح and ه.
+_ABJAD_DOUBLES = re.compile(r"([^h])\1+")
 # Hangul: each syllable block is a name part ("김병철" = Kim Pyong Chol), romanised letter by letter the way the
 # sanctions lists write North Korean names (McCune-Reischauer without diacritics: 김정은 = Kim Jong Un, 최 = Choe).
 _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
@@ -271,7 +273,7 @@ def abjad_skeleton(token: str) -> str:
         return token
     for old, new in _ABJAD_FOLDS:
         token = token.replace(old, new)
-    return _DOUBLES.sub(r"\1", token)
+    return _ABJAD_DOUBLES.sub(r"\1", token)
 
 
 @lru_cache(maxsize=200_000)  # names repeat their words

@@ -569,6 +569,7 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("حمزه کهریزی", "Hamza KAHRIZI"),
         ("انتصار علي", "Intissar Ali"),  # ت + س is not "ts" folded to "c"
         ("مزهر علي", "Mazhar Ali"),  # though a Latin "zh" is folded to "z" ("mazar")
+        ("شهاب علي", "Shahab Ali"),  # ش "sh" then ه: two h, not a doubled letter
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
         ("משה שרביט", "Moshe Sharvit"),  # Hebrew ב is also "v"
