@@ -44,6 +44,7 @@ _ARTICLES = frozenset(
 )
 # "Abdelkader", "Abdolreza", "Abdoulaye", "Abdilahi": abd + article written as one word.
 _ABD_JOINED = re.compile(r"abd(?:el|al|ol|il|oul)")
+_ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader", "aziz", "reza")
 _SON_OF = frozenset({"ben", "ibn", "bn"})
 
 # --- numbers ------------------------------------------------------------------------------------------------------
@@ -177,7 +178,8 @@ def _digits_as_letters(token: str) -> str:
 
 
 def _arabic_forms(tokens: Sequence[str]) -> list[str]:
-    """Abd al-X / Abdel-X / Abd-er-X are one name element, ben/ibn/bn one connector, el one article."""
+    """Abd al-X, Abd-er-X and Abdel-X are "abdul" and the name X (Abdallah stays one word); ben/ibn/bn one connector,
+    el one article."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -187,8 +189,11 @@ def _arabic_forms(tokens: Sequence[str]) -> list[str]:
             i += 2
             continue
         joined = _ABD_JOINED.match(token)
-        if joined:
-            out.append("abdul" + token[joined.end() :])
+        rest = token[joined.end() :] if joined else ""
+        if len(rest) >= _ABD_NAME_MIN and not rest.startswith("lah"):
+            out += ["abdul", rest]  # "Abdelkader" is "Abd al-Kader", as written apart and in Arabic letters
+        elif joined:
+            out.append("abdul" + rest)  # "Abdallah", "Abdoulaye": Allah's name, one word in every spelling
         elif token in _SON_OF:
             out.append("bin")
         elif token == "el" and i + 1 < len(tokens):
