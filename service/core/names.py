@@ -421,7 +421,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     Its consonants are fixed, each followed by any unwritten short vowels, except the last letter: names drop the
     final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a closing "a" may take the
     "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha), or is that
-    vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada). A word that
+    vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada), and French spellings may close
+    a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
     or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
@@ -447,7 +448,7 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         elif ch in "eou":
             letters.append(_VOWEL_RUN)
         else:
-            letters.append(spellings.get(ch, re.escape(ch)) + run)
+            letters.append(spellings.get(ch, re.escape(ch)) + (run or "e?"))
     # Two letters a Latin spelling writes as a digraph that its skeleton folds ("مزهر" Mazhar is "mazar").
     parts = []
     i = 0

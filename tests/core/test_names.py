@@ -570,6 +570,7 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("انتصار علي", "Intissar Ali"),  # ت + س is not "ts" folded to "c"
         ("مزهر علي", "Mazhar Ali"),  # though a Latin "zh" is folded to "z" ("mazar")
         ("شهاب علي", "Shahab Ali"),  # ش "sh" then ه: two h, not a doubled letter
+        ("كمال جرمان", "KAMEL DJERMANE"),  # a French mute e after the last consonant
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
         ("משה שרביט", "Moshe Sharvit"),  # Hebrew ב is also "v"
