@@ -42,8 +42,9 @@ _LEET_MIN_LETTERS = 3
 _ARTICLES = frozenset(
     f"{vowel}{consonant}" for vowel in "aeu" for consonant in ("l", "r", "s", "d", "n", "t", "z", "sh", "dh", "th")
 )
-# "Abdelkader", "Abdolreza", "Abdoulaye", "Abdilahi": abd + article written as one word.
-_ABD_JOINED = re.compile(r"abd(?:el|al|ol|il|oul)")
+# "Abdelkader", "Abdolreza", "Abdoulaye", "Abdilahi", "Abdurrahman", "Abdus Salam": abd + article written as one
+# word, the article's l assimilated to a sun letter ("ur", "us") as it is pronounced.
+_ABD_JOINED = re.compile(r"abd(?:(?:ou|[oi])(l)|[aeu](sh|dh|th|[lrsdntz]))")
 _ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader", "aziz", "reza")
 _SON_OF = frozenset({"ben", "ibn", "bn"})
 
@@ -177,9 +178,26 @@ def _digits_as_letters(token: str) -> str:
     return token
 
 
+def _split_abd(tokens: Sequence[str]) -> list[str]:
+    """ "Abdelkader" is "Abd al-Kader" written as one word: "abdul" and the name, as written apart and in Arabic
+    letters (`_arabic_forms`). Allah's name ("Abdallah") and remnants of it ("Abdoulaye") stay one word."""
+    out: list[str] = []
+    for token in tokens:
+        joined = _ABD_JOINED.match(token)
+        rest = token[joined.end() :] if joined else ""
+        sun = (joined.group(1) or joined.group(2)) if joined else "l"
+        if rest and sun != "l" and not rest.startswith(sun):
+            rest = sun + rest  # "Abdurahman": the assimilated letter opens the name (Rahman)
+        if len(rest) >= _ABD_NAME_MIN and not rest.startswith("lah"):
+            out += ["abdul", rest]
+        else:
+            out.append(token)
+    return out
+
+
 def _arabic_forms(tokens: Sequence[str]) -> list[str]:
-    """Abd al-X, Abd-er-X and Abdel-X are "abdul" and the name X (Abdallah stays one word); ben/ibn/bn one connector,
-    el one article."""
+    """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn one connector, el
+    one article."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -189,11 +207,9 @@ def _arabic_forms(tokens: Sequence[str]) -> list[str]:
             i += 2
             continue
         joined = _ABD_JOINED.match(token)
-        rest = token[joined.end() :] if joined else ""
-        if len(rest) >= _ABD_NAME_MIN and not rest.startswith("lah"):
-            out += ["abdul", rest]  # "Abdelkader" is "Abd al-Kader", as written apart and in Arabic letters
-        elif joined:
-            out.append("abdul" + rest)  # "Abdallah", "Abdoulaye": Allah's name, one word in every spelling
+        if joined and (token[joined.end() :] or "l" in joined.groups()):
+            # "Abdel" and what `_split_abd` leaves whole ("Abdallah"); "Abdur" written apart stays as written.
+            out.append("abdul" + token[joined.end() :])
         elif token in _SON_OF:
             out.append("bin")
         elif token == "el" and i + 1 < len(tokens):
@@ -320,7 +336,7 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = Fal
 
     Never empties a non-empty name: if the rules leave nothing, the input comes back unchanged.
     """
-    out = [_digits_as_letters(t) for t in tokens]
+    out = _split_abd([_digits_as_letters(t) for t in tokens])
     if person is not False:
         # First, on the words as written: removing a title or suffix must not create an "abd al" or a number later.
         out = _drop_titles(out, _PERSON_TITLES if person else _HONORIFICS)

@@ -233,6 +233,8 @@ def test_arabic_name_forms() -> None:
             ("abd ad daim", UNKNOWN, "abdul daim"),
             ("abdelkader abdelaziz", PERSON, "abdul kader abdul aziz"),  # as "abd al-kader" is written
             ("abdallah abdolreza abdilahi abdallahi", PERSON, "abdullah abdul reza abdulahi abdullahi"),
+            ("abdurrahman abdurahim abdessamad", PERSON, "abdul rahman abdul rahim abdul samad"),  # assimilated "al"
+            ("abdur rehman abdon", PERSON, "abdur rehman abdon"),  # written apart, the "ur" stays as written
             ("abdoulaye wade", PERSON, "abdulaye wade"),
             ("abdel fattah al sisi", PERSON, "abdul fattah al sisi"),
             ("bachar el assad", PERSON, "bachar al assad"),
@@ -261,7 +263,7 @@ def test_initials_clusters_split_for_persons() -> None:
     check(
         [
             ("jc juncker", PERSON, "j c juncker"),
-            ("al bani sulaiman abdulkhaliq rh", PERSON, "al bani sulaiman abdulkhaliq r h"),
+            ("al bani sulaiman abdulkhaliq rh", PERSON, "al bani sulaiman abdul khaliq r h"),
             ("jfk kennedy", PERSON, "j f k kennedy"),
         ]
     )
