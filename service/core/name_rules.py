@@ -47,6 +47,7 @@ _ARTICLES = frozenset(
 _ABD_JOINED = re.compile(r"abd(?:(?:ou|[oi])(l)|[aeu](sh|dh|th|[lrsdntz]))")
 _ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader", "aziz", "reza")
 _SON_OF = frozenset({"ben", "ibn", "bn"})
+_OULD, _OULD_ABJAD = "ould", "wld"  # Mauritanian "son of", ولد (written "wld" before the skeleton's w → v)
 
 # --- numbers ------------------------------------------------------------------------------------------------------
 _UNIT_WORDS = "one two three four five six seven eight nine"
@@ -195,9 +196,9 @@ def _split_abd(tokens: Sequence[str]) -> list[str]:
     return out
 
 
-def _arabic_forms(tokens: Sequence[str]) -> list[str]:
-    """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn one connector, el
-    one article."""
+def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
+    """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn/ould one
+    connector, el one article."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -210,7 +211,7 @@ def _arabic_forms(tokens: Sequence[str]) -> list[str]:
         if joined and (token[joined.end() :] or "l" in joined.groups()):
             # "Abdel" and what `_split_abd` leaves whole ("Abdallah"); "Abdur" written apart stays as written.
             out.append("abdul" + token[joined.end() :])
-        elif token in _SON_OF:
+        elif token in _SON_OF or token == _OULD or (abjad and token == _OULD_ABJAD):
             out.append("bin")
         elif token == "el" and i + 1 < len(tokens):
             out.append("al")
@@ -342,7 +343,7 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = Fal
         out = _drop_titles(out, _PERSON_TITLES if person else _HONORIFICS)
     if person is True:
         out = _drop_generational(out)
-    out = _arabic_forms(out)
+    out = _arabic_forms(out, abjad)
     if person is not True:
         keep = _NAME_LIKE if person is None else frozenset()
         out = _numbers_as_digits(out, keep)

@@ -241,6 +241,7 @@ def test_arabic_name_forms() -> None:
             ("al ben ali isa ben tarif", PERSON, "al bin ali isa bin tarif"),
             ("usama ibn laden", PERSON, "usama bin laden"),
             ("muhammad bn salman", PERSON, "muhammad bin salman"),
+            ("mahfouz ould al walid", PERSON, "mahfouz bin al walid"),  # Mauritanian "son of"
             ("beit el mal holdings", ORG, "beit al mal holdings"),
         ]
     )

@@ -571,6 +571,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("مزهر علي", "Mazhar Ali"),  # though a Latin "zh" is folded to "z" ("mazar")
         ("شهاب علي", "Shahab Ali"),  # ش "sh" then ه: two h, not a doubled letter
         ("كمال جرمان", "KAMEL DJERMANE"),  # a French mute e after the last consonant
+        ("محفوظ ولد الوليد", "MAHFOUZ OULD AL-WALID"),  # ولد "son of" is a connector, as "bin" is
+        ("عبد القادر لاغوب", "ABDELKADER LAAGOUB"),  # Abdel-X as one word is "abdul" and X
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
         ("משה שרביט", "Moshe Sharvit"),  # Hebrew ב is also "v"
