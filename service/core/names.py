@@ -424,7 +424,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada), and French spellings may close
     a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
-    "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan); و is a "v" or an "o"
+    "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan), and after an opening
+    alef or ع one vowel with them ("عيسى" Isa, "أيمن" Ayman, never Amin); و is a "v" or an "o"
     or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
     letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`).
     """
@@ -435,8 +436,12 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         run = _VOWEL_RUN if i < last else ""
         if ch == "h" and i == last:
             letters.append("(?:h[aeiou]*)?" if hebrew else "(?:h[aeiou]*|[ae])")
+        elif ch == "a" and i == 0 and token[1:2] in ("i", "y"):
+            letters.append("[aeiou]*[ie]")  # alef or ع then ي open the word with one vowel: عيسى Isa, أيمن Ayman
         elif ch == "a":
             letters.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
+        elif ch in "iy" and i == 1 and token[0] == "a":
+            letters.append(run)
         elif ch in "iy":
             letters.append("[aeiou]*[ie]" + run)
         elif ch == "j":

@@ -572,6 +572,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("شهاب علي", "Shahab Ali"),  # ش "sh" then ه: two h, not a doubled letter
         ("كمال جرمان", "KAMEL DJERMANE"),  # a French mute e after the last consonant
         ("محفوظ ولد الوليد", "MAHFOUZ OULD AL-WALID"),  # ولد "son of" is a connector, as "bin" is
+        ("عيسى علي", "Isa Ali"),  # ع or alef then ي open a word with one vowel
+        ("أيمن علي", "Ayman Ali"),
         ("عبد القادر لاغوب", "ABDELKADER LAAGOUB"),  # Abdel-X as one word is "abdul" and X
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
@@ -599,6 +601,7 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("سيف علي", "Joseph Ali"),  # a word opening with a consonant opens so in Latin too
         ("وسام علي", "Osama Ali"),
         ("عباس علي", "Awas Ali"),  # Arabic ب is only "b"
+        ("أيمن علي", "Amin Ali"),  # that vowel is still an "i" or "e"
         ("رضا علي", "Rezai Ali"),  # no vowel after a final written one
         ("الناز محمد", "Mohammad NAZZAL"),  # no spacing variants across scripts ("naz" + "al")
         ("سجاد علي", "Saeed Ali"),  # ج is written in Latin (j, dj, g), though a skeleton folds j into i
