@@ -410,6 +410,7 @@ def _latin_readings(token: str) -> list[str]:
 
 
 _J_READINGS = "idg"
+_MAQSURA_MIN_AT = 3  # the position a closing ی must have to be read as alef maqsura (a word of four letters or more)
 # Latin digraphs the skeleton folds into one letter (translit._FOLDS), which an abjad writes as two letters.
 _LATIN_DIGRAPH_FOLDS = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z"}
 
@@ -425,7 +426,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that
     starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan), and after an opening
-    alef or ع one vowel with them ("عيسى" Isa, "أيمن" Ayman, never Amin); و is a "v" or an "o"
+    alef or ع one vowel with them ("عيسى" Isa, "أيمن" Ayman, never Amin), and closing a word of four letters or more
+    also an "a", as Persian writes alef maqsura with ی ("مرتضی" Morteza, "موسی" Musa); و is a "v" or an "o"
     or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
     letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`).
     """
@@ -443,7 +445,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         elif ch in "iy" and i == 1 and token[0] == "a":
             letters.append(run)
         elif ch in "iy":
-            letters.append("[aeiou]*[ie]" + run)
+            # Closing a longer word, ی may be Persian alef maqsura; "علي" stays Ali, never Ala(a).
+            letters.append("[aeiou]*[ie]" + run if run or i < _MAQSURA_MIN_AT else "[aeiou]*[iea]")
         elif ch == "j":
             # The skeleton's "i" for a Latin j merges with an "i" beside it: "Majid" is "maid" (مجيد).
             beside = token[max(i - 1, 0) : i] + token[i + 1 : i + 2]

@@ -574,6 +574,7 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("محفوظ ولد الوليد", "MAHFOUZ OULD AL-WALID"),  # ولد "son of" is a connector, as "bin" is
         ("عيسى علي", "Isa Ali"),  # ع or alef then ي open a word with one vowel
         ("أيمن علي", "Ayman Ali"),
+        ("مرتضی پیری", "Morteza PIRI"),  # Persian writes alef maqsura with ی: a closing ی may be an "a"
         ("عبد القادر لاغوب", "ABDELKADER LAAGOUB"),  # Abdel-X as one word is "abdul" and X
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
@@ -602,6 +603,7 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("وسام علي", "Osama Ali"),
         ("عباس علي", "Awas Ali"),  # Arabic ب is only "b"
         ("أيمن علي", "Amin Ali"),  # that vowel is still an "i" or "e"
+        ("علي حسن", "Ala Hassan"),  # a short word's closing ي is not alef maqsura
         ("رضا علي", "Rezai Ali"),  # no vowel after a final written one
         ("الناز محمد", "Mohammad NAZZAL"),  # no spacing variants across scripts ("naz" + "al")
         ("سجاد علي", "Saeed Ali"),  # ج is written in Latin (j, dj, g), though a skeleton folds j into i
