@@ -398,12 +398,12 @@ def abjad_keys(token: str) -> frozenset[str]:
 
 
 def _latin_readings(token: str) -> list[str]:
-    """The token with ج read each way and each pair of `_LATIN_DIGRAPH_FOLDS` as two letters or folded."""
+    """The token with ج read each way and each pair of `_ONE_LATIN_LETTER` as two letters or as one."""
     if not token:
         return [""]
     ch = token[0]
     found = [c + rest for rest in _latin_readings(token[1:]) for c in (_J_READINGS if ch == "j" else ch)]
-    folded = _LATIN_DIGRAPH_FOLDS.get(token[:2])
+    folded = _ONE_LATIN_LETTER.get(token[:2])
     if folded is not None:
         found += [folded + rest for rest in _latin_readings(token[2:])]
     return found
@@ -411,8 +411,10 @@ def _latin_readings(token: str) -> list[str]:
 
 _J_READINGS = "idg"
 _MAQSURA_MIN_AT = 3  # the position a closing ی must have to be read as alef maqsura (a word of four letters or more)
-# Latin digraphs the skeleton folds into one letter (translit._FOLDS), which an abjad writes as two letters.
-_LATIN_DIGRAPH_FOLDS = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z"}
+# Letter pairs of an abjad-written token that a Latin spelling may write as one letter: digraphs the skeleton folds
+# (translit._FOLDS), which an abjad writes as two letters, and the Persian and Urdu readings of ث "th" and ذ "dh",
+# which Latin spells "s" and "z" ("ثاقب" Saqib).
+_ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z", "th": "s", "dh": "z"}
 
 
 @lru_cache(maxsize=100_000)
@@ -457,11 +459,11 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
             letters.append(_VOWEL_RUN)
         else:
             letters.append(spellings.get(ch, re.escape(ch)) + (run or "e?"))
-    # Two letters a Latin spelling writes as a digraph that its skeleton folds ("مزهر" Mazhar is "mazar").
+    # Two letters a Latin spelling writes as one ("مزهر" Mazhar, folded "mazar"; "ثاقب" Saqib).
     parts = []
     i = 0
     while i <= last:
-        folded = _LATIN_DIGRAPH_FOLDS.get(token[i : i + 2])
+        folded = _ONE_LATIN_LETTER.get(token[i : i + 2])
         if folded is None:
             parts.append(letters[i])
             i += 1

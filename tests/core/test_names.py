@@ -575,6 +575,7 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("عيسى علي", "Isa Ali"),  # ع or alef then ي open a word with one vowel
         ("أيمن علي", "Ayman Ali"),
         ("مرتضی پیری", "Morteza PIRI"),  # Persian writes alef maqsura with ی: a closing ی may be an "a"
+        ("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB"),  # ث "th" read "s", as in Persian and Urdu
         ("عبد القادر لاغوب", "ABDELKADER LAAGOUB"),  # Abdel-X as one word is "abdul" and X
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
