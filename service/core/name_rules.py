@@ -46,6 +46,10 @@ _ARTICLES = frozenset(
 # word, the article's l assimilated to a sun letter ("ur", "us") as it is pronounced.
 _ABD_JOINED = re.compile(r"abd(?:(?:ou|[oi])(l)|[aeu](sh|dh|th|[lrsdntz]))")
 _ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader", "aziz", "reza")
+# "Sirajuddin", "Noureddine", "Salahaldin": X al-Din written as one word, the article's l assimilated to the d
+# ("ud-din"): a stem of three letters or more, the article ("ud", "ed", "oud", "al", "el"), and "din". A single d
+# is left alone: "Borodin" is no compound.
+_DIN_JOINED = re.compile(r"([a-z]{3,}?)(?:(?:ou|[aeiou])d|[aeiou]l)(din|dine|deen|dyn)")
 _SON_OF = frozenset({"ben", "ibn", "bn"})
 _OULD, _OULD_ABJAD = "ould", "wld"  # Mauritanian "son of", ولد (written "wld" before the skeleton's w → v)
 
@@ -196,6 +200,16 @@ def _split_abd(tokens: Sequence[str]) -> list[str]:
     return out
 
 
+def _split_din(tokens: Sequence[str]) -> list[str]:
+    """ "Sirajuddin" is "Siraj al-Din" written as one word: the name, "al" and "din", as written apart and in Arabic
+    letters ("سراج الدين")."""
+    out: list[str] = []
+    for token in tokens:
+        joined = _DIN_JOINED.fullmatch(token)
+        out += [joined.group(1), "al", joined.group(2)] if joined else [token]
+    return out
+
+
 def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
     """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn/ould one
     connector, el one article."""
@@ -213,6 +227,8 @@ def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
             out.append("abdul" + token[joined.end() :])
         elif token in _SON_OF or token == _OULD or (abjad and token == _OULD_ABJAD):
             out.append("bin")
+        elif abjad and token == "dyn" and out and out[-1] == "al":
+            out.append("din")  # الدين: "ad-Din", spelled so in every Latin spelling of the compound
         elif token == "el" and i + 1 < len(tokens):
             out.append("al")
         else:
@@ -338,6 +354,8 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = Fal
     Never empties a non-empty name: if the rules leave nothing, the input comes back unchanged.
     """
     out = _split_abd([_digits_as_letters(t) for t in tokens])
+    if person is not False:
+        out = _split_din(out)
     if person is not False:
         # First, on the words as written: removing a title or suffix must not create an "abd al" or a number later.
         out = _drop_titles(out, _PERSON_TITLES if person else _HONORIFICS)

@@ -81,7 +81,12 @@ PARTICLE_SPELLINGS = frozenset(
         "abou",  # French-style "Abu"
     ]
 )
-PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
+# "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
+# that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
+_DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
+PARTICLES = frozenset(  # their skeletons: a vocabulary token's possible kind
+    [skeleton(p) for p in PARTICLE_SPELLINGS] + [fold(d) for d in _DIN_SPELLINGS for fold in (skeleton, abjad_skeleton)]
+)
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
@@ -215,7 +220,12 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     written_kinds = list(map(written_kind, raw_tokens, written))
-    parts = sorted(zip(written, written_kinds, strict=True))
+    # A compound's "al-Din" weighs as particles; the nasab below still reads "bin al-Din" as Din's son.
+    compound_kinds = [
+        PARTICLE if k and raw_tokens[k] in _DIN_SPELLINGS and written[k - 1] == "al" else kind
+        for k, kind in enumerate(written_kinds)
+    ]
+    parts = sorted(zip(written, compound_kinds, strict=True))
     tokens = tuple(t for t, _ in parts)
     # Romanised syllables are name parts even where they spell a particle (彬 "bin", 德 "de") or a single letter.
     kinds = tuple(STRONG if syllabic and k in (PARTICLE, INITIAL) else k for _, k in parts)

@@ -242,6 +242,8 @@ def test_arabic_name_forms() -> None:
             ("usama ibn laden", PERSON, "usama bin laden"),
             ("muhammad bn salman", PERSON, "muhammad bin salman"),
             ("mahfouz ould al walid", PERSON, "mahfouz bin al walid"),  # Mauritanian "son of"
+            ("sirajuddin noureddine salahaldin", PERSON, "siraj al din nour al dine salah al din"),  # X al-Din
+            ("borodin aladdin", PERSON, "borodin aladdin"),  # one d, or too short a stem: no compound
             ("beit el mal holdings", ORG, "beit al mal holdings"),
         ]
     )
