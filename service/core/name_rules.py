@@ -183,9 +183,11 @@ def _digits_as_letters(token: str) -> str:
     return token
 
 
-def _split_abd(tokens: Sequence[str]) -> list[str]:
-    """ "Abdelkader" is "Abd al-Kader" written as one word: "abdul" and the name, as written apart and in Arabic
-    letters (`_arabic_forms`). Allah's name ("Abdallah") and remnants of it ("Abdoulaye") stay one word."""
+def _split_abd(tokens: Sequence[str], abjad: bool) -> list[str]:
+    """Abd al-X written as one word ("Abdelkader") is "abdul" and the name, as written apart and in Arabic letters
+    (`_arabic_forms`). Allah's name ("Abdallah") and remnants of it ("Abdoulaye") stay one word. Arabic letters
+    write no short vowels: three letters are a name there ("عبدالولی", Abd al-Wali)."""
+    least = _ABD_NAME_MIN - 1 if abjad else _ABD_NAME_MIN
     out: list[str] = []
     for token in tokens:
         joined = _ABD_JOINED.match(token)
@@ -193,7 +195,7 @@ def _split_abd(tokens: Sequence[str]) -> list[str]:
         sun = (joined.group(1) or joined.group(2)) if joined else "l"
         if rest and sun != "l" and not rest.startswith(sun):
             rest = sun + rest  # "Abdurahman": the assimilated letter opens the name (Rahman)
-        if len(rest) >= _ABD_NAME_MIN and not rest.startswith("lah"):
+        if len(rest) >= least and not rest.startswith("lah"):
             out += ["abdul", rest]
         else:
             out.append(token)
@@ -201,7 +203,7 @@ def _split_abd(tokens: Sequence[str]) -> list[str]:
 
 
 def _split_din(tokens: Sequence[str]) -> list[str]:
-    """ "Sirajuddin" is "Siraj al-Din" written as one word: the name, "al" and "din", as written apart and in Arabic
+    """X al-Din written as one word ("Sirajuddin") is the name, "al" and "din", as written apart and in Arabic
     letters ("سراج الدين")."""
     out: list[str] = []
     for token in tokens:
@@ -227,6 +229,8 @@ def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
             out.append("abdul" + token[joined.end() :])
         elif token in _SON_OF or token == _OULD or (abjad and token == _OULD_ABJAD):
             out.append("bin")
+        elif abjad and token == "abw":
+            out.append("abu")  # ابو, its و a vowel as in every Latin spelling
         elif abjad and token == "dyn" and out and out[-1] == "al":
             out.append("din")  # الدين: "ad-Din", spelled so in every Latin spelling of the compound
         elif token == "el" and i + 1 < len(tokens):
@@ -353,7 +357,7 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = Fal
 
     Never empties a non-empty name: if the rules leave nothing, the input comes back unchanged.
     """
-    out = _split_abd([_digits_as_letters(t) for t in tokens])
+    out = _split_abd([_digits_as_letters(t) for t in tokens], abjad)
     if person is not False:
         out = _split_din(out)
     if person is not False:

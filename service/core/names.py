@@ -422,9 +422,10 @@ def _latin_readings(token: str) -> list[str]:
 _J_READINGS = "idg"
 _MAQSURA_MIN_AT = 3  # the position a closing ی must have to be read as alef maqsura (a word of four letters or more)
 # Letter pairs of an abjad-written token that a Latin spelling may write as one letter: digraphs the skeleton folds
-# (translit._FOLDS), which an abjad writes as two letters, and the Persian and Urdu readings of ث "th" and ذ "dh",
-# which Latin spells "s" and "z" ("ثاقب" Saqib).
-_ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z", "th": "s", "dh": "z"}
+# (translit._FOLDS), which an abjad writes as two letters, "hh", which the skeleton writes once ("المشهداني"
+# al-Mashhadani), and the Persian and Urdu readings of ث "th" and ذ "dh", which Latin spells "s" and "z" ("ثاقب"
+# Saqib).
+_ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z", "th": "s", "dh": "z", "hh": "h"}
 
 
 @lru_cache(maxsize=100_000)

@@ -585,6 +585,9 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("مرتضی پیری", "Morteza PIRI"),  # Persian writes alef maqsura with ی: a closing ی may be an "a"
         ("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB"),  # ث "th" read "s", as in Persian and Urdu
         ("سراج الدين حقاني", "SIRAJUDDIN HAQQANI"),  # X al-Din written as one word in Latin
+        ("سيف الدين المشهداني", "SAIF-AL-DIN AL-MASHHADANI"),  # ش then ه, which the Latin skeleton writes once
+        ("موسى أبو مرزوق", "Moussa ABU MARZOUK"),  # ابو is the particle Abu
+        ("عبدالولی صدیقی", "ABDUL WALI SEDDIQI"),  # Abd al-X written as one word in Arabic letters
         ("عبد القادر لاغوب", "ABDELKADER LAAGOUB"),  # Abdel-X as one word is "abdul" and X
         ("ولی ارلنی زاده", "Vali ARLANI ZADA"),
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
