@@ -360,7 +360,6 @@ def rewrite_tokens(tokens: Sequence[str], person: bool | None, abjad: bool = Fal
     out = _split_abd([_digits_as_letters(t) for t in tokens], abjad)
     if person is not False:
         out = _split_din(out)
-    if person is not False:
         # First, on the words as written: removing a title or suffix must not create an "abd al" or a number later.
         out = _drop_titles(out, _PERSON_TITLES if person else _HONORIFICS)
     if person is True:

@@ -436,8 +436,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a closing "a" may take the
     "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha), or is that
     vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada), and French spellings may close
-    a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that
-    starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
+    a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that starts with a consonant starts
+    so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan), and after an opening
     alef or ع one vowel with them ("عيسى" Isa, "أيمن" Ayman, never Amin), and closing a word of four letters or more
     also an "a", as Persian writes alef maqsura with ی ("مرتضی" Morteza, "موسی" Musa); و is a "v" or an "o"

@@ -5,7 +5,7 @@ Two steps, both pure and cached by the caller:
 * `to_latin` turns any script into lowercase ASCII. Cyrillic uses our own ICAO 9303 table (unidecode's Serbian and
   Kazakh letters are wrong for names); Latin letters with diacritics that stand for Slavic sounds (ISO 9 / GOST 7.79
   "ž", "č", "š", "ŝ", Serbian "ć", "đ") are expanded to the digraphs ICAO uses, so ISO 9 and ICAO spellings agree;
-  Han characters take pypinyin's most frequent reading; everything else (Greek, Arabic, Armenian, Georgian...) goes
+  Han characters take pypinyin's customary reading; everything else (Greek, Arabic, Armenian, Georgian...) goes
   through unidecode.
 * `skeleton` folds the remaining differences between romanisation systems on one token: ICAO "iu"/"ia" against the
   older passport rules "yu"/"ya", ISO 9 "û"/"â" (already "u"/"a" after step one) and "j", BGN/PCGN "y" for й, "kh"
@@ -125,15 +125,16 @@ _ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
 # ("Abdullah", "Hamdullah", "Rahmatollah"), the article's vowel taking any colour: glued on with an open vowel.
 _ALLAH_CLOSING = re.compile(f"(?<=[{_ARABIC_LETTER}]) ?\u0627\u0644\u0644\u0647(?![{_ARABIC_LETTER}])")
 
-# Han characters: each one's most frequent Mandarin reading, from pypinyin's character table. unidecode's table
-# gives the first reading Unihan lists, which for common name characters is a rare one: 沈 "chen" for the surname
-# Shen, 叶 "xie" for Ye, 娜 "nuo" for Na, 宁 "zhu" for Ning, so "沈伟" met "CHEN Wei" and missed "SHEN Wei".
+# Han characters: each one's customary Mandarin reading, the first in pypinyin's character table. unidecode's table
+# gives, for common name characters, a rare reading: 沈 "chen" for the surname Shen, 叶 "xie" for Ye, 娜 "nuo" for
+# Na, 宁 "zhu" for Ning, so "沈伟" met "CHEN Wei" and missed "SHEN Wei". A character read two ways in names gets one
+# reading (勒 "lei", not the "le" of "Dong Lecheng").
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @lru_cache(maxsize=1)
 def _pinyin_table() -> dict[str, str]:
-    """pypinyin's table, code point (decimal) → readings with tone marks, most frequent first ("叶": "yè,xié").
+    """pypinyin's table, code point (decimal) → readings with tone marks, the customary one first ("叶": "yè,xié").
     Read from the package's data file: importing pypinyin would also load its 55 MB phrase dictionary."""
     spec = importlib.util.find_spec("pypinyin")
     assert spec is not None and spec.submodule_search_locations, "pypinyin is a dependency"
