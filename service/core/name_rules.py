@@ -50,8 +50,10 @@ _ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader"
 # ("ud-din"): a stem of three letters or more, the article ("ud", "ed", "oud", "al", "el"), and "din". A single d
 # is left alone: "Borodin" is no compound.
 _DIN_JOINED = re.compile(r"([a-z]{3,}?)(?:(?:ou|[aeiou])d|[aeiou]l)(din|dine|deen|dyn)")
-_SON_OF = frozenset({"ben", "ibn", "bn"})
-_OULD, _OULD_ABJAD = "ould", "wld"  # Mauritanian "son of", ولد (written "wld" before the skeleton's w → v)
+_SON_OF = frozenset({"ben", "ibn", "bn", "ould"})  # "ould": Mauritanian "son of"
+# Words romanised from Arabic letters (before the skeleton's w → v): ولد "son of" and ابو, whose و is a vowel in
+# every Latin spelling.
+_ABJAD_WORDS = {"wld": "bin", "abw": "abu"}
 
 # --- numbers ------------------------------------------------------------------------------------------------------
 _UNIT_WORDS = "one two three four five six seven eight nine"
@@ -185,18 +187,24 @@ def _digits_as_letters(token: str) -> str:
 
 def _split_abd(tokens: Sequence[str], abjad: bool) -> list[str]:
     """Abd al-X written as one word ("Abdelkader") is "abdul" and the name, as written apart and in Arabic letters
-    (`_arabic_forms`). Allah's name ("Abdallah") and remnants of it ("Abdoulaye") stay one word. Arabic letters
-    write no short vowels: three letters are a name there ("عبدالولی", Abd al-Wali)."""
+    (`_arabic_forms`). Allah's name ("Abdallah") and remnants of it ("Abdoulaye") stay one word, written "abdul...".
+    Arabic letters write no short vowels: three letters are a name there ("عبدالولی", Abd al-Wali). "Abdur" written
+    apart stays as written."""
     least = _ABD_NAME_MIN - 1 if abjad else _ABD_NAME_MIN
     out: list[str] = []
     for token in tokens:
         joined = _ABD_JOINED.match(token)
-        rest = token[joined.end() :] if joined else ""
-        sun = (joined.group(1) or joined.group(2)) if joined else "l"
+        if joined is None:
+            out.append(token)
+            continue
+        rest = token[joined.end() :]
+        sun = joined.group(1) or joined.group(2)
         if rest and sun != "l" and not rest.startswith(sun):
             rest = sun + rest  # "Abdurahman": the assimilated letter opens the name (Rahman)
         if len(rest) >= least and not rest.startswith("lah"):
             out += ["abdul", rest]
+        elif rest or sun == "l":
+            out.append("abdul" + token[joined.end() :])  # "Abdel", "Abdallah"
         else:
             out.append(token)
     return out
@@ -214,7 +222,7 @@ def _split_din(tokens: Sequence[str]) -> list[str]:
 
 def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
     """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn/ould one
-    connector, el one article."""
+    connector, el one article; `abjad`: the words Arabic letters write their own way (`_ABJAD_WORDS`, الدين)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -223,14 +231,10 @@ def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
             out.append("abdul")  # "abd al aziz" = "abdul aziz"; the next word follows on its own
             i += 2
             continue
-        joined = _ABD_JOINED.match(token)
-        if joined and (token[joined.end() :] or "l" in joined.groups()):
-            # "Abdel" and what `_split_abd` leaves whole ("Abdallah"); "Abdur" written apart stays as written.
-            out.append("abdul" + token[joined.end() :])
-        elif token in _SON_OF or token == _OULD or (abjad and token == _OULD_ABJAD):
+        if token in _SON_OF:
             out.append("bin")
-        elif abjad and token == "abw":
-            out.append("abu")  # ابو, its و a vowel as in every Latin spelling
+        elif abjad and token in _ABJAD_WORDS:
+            out.append(_ABJAD_WORDS[token])
         elif abjad and token == "dyn" and out and out[-1] == "al":
             out.append("din")  # الدين: "ad-Din", spelled so in every Latin spelling of the compound
         elif token == "el" and i + 1 < len(tokens):
