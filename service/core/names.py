@@ -84,9 +84,7 @@ PARTICLE_SPELLINGS = frozenset(
 # "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
 # that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
 _DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
-PARTICLES = frozenset(  # their skeletons: a vocabulary token's possible kind
-    [skeleton(p) for p in PARTICLE_SPELLINGS] + [fold(d) for d in _DIN_SPELLINGS for fold in (skeleton, abjad_skeleton)]
-)
+PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
@@ -220,7 +218,8 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     written_kinds = list(map(written_kind, raw_tokens, written))
-    # A compound's "al-Din" weighs as particles; the nasab below still reads "bin al-Din" as Din's son.
+    # A compound's "al-Din" weighs as particles (the vocabulary relates particles and name parts alike, so "din" needs
+    # no particle kind there); the nasab below still reads "bin al-Din" as Din's son.
     compound_kinds = [
         PARTICLE if k and raw_tokens[k] in _DIN_SPELLINGS and written[k - 1] == "al" else kind
         for k, kind in enumerate(written_kinds)
