@@ -38,6 +38,7 @@ from service.core.features import (
     normalise_identifier,
     type_feature,
 )
+from service.core.forenames import dictionary_forenames
 from service.core.linked import link_twins, with_attributes_of
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
@@ -313,9 +314,11 @@ class MatcherIndex:
         index = cls(config)
         index.versions = dict(versions)
         entries = list(entries)
-        # Given names learnt from the names whose surname the lists mark, for the names that do not mark it.
+        # Given names learnt from the names whose surname the lists mark, and a dictionary's, for the names that do
+        # not mark it.
         people = (entry for entry in entries if entry.entity_type is EntityType.PERSON)
         given = given_names((name.value, name.parts) for entry in people for name in entry.names)
+        forenames = dictionary_forenames()
         for entry in entries:
             entry_id = len(index.entries)
             index.entries.append(entry)
@@ -326,7 +329,7 @@ class MatcherIndex:
                 if not norm.has_words or norm.tokens in seen:
                     continue
                 seen.add(norm.tokens)
-                principal = principal_parts(name.value, entry.entity_type, name.parts, given)
+                principal = principal_parts(name.value, entry.entity_type, name.parts, given, forenames)
                 if principal:
                     index._principal[len(index._names)] = principal
                 own.append(len(index._names))

@@ -822,7 +822,11 @@ def compare_names(
 
 
 def principal_parts(
-    text: str, entity_type: EntityType | None, parts: Sequence[tuple[str, str]] = (), given: Collection[str] = ()
+    text: str,
+    entity_type: EntityType | None,
+    parts: Sequence[tuple[str, str]] = (),
+    given: Collection[str] = (),
+    forenames: Collection[str] = (),
 ) -> tuple[str, ...]:
     """A listed person's principal name parts: the surname, where the list marks it, and the first given name.
 
@@ -831,7 +835,9 @@ def principal_parts(
     its first part (a paternal surname; "al" is a particle, not a part), and so does a hyphenated last word
     ("Andrei Antonio Torres-Vasquez"). An otherwise unmarked name ("Manuel Rangel Rivera") only has its first part
     principal: its last may be a second surname that people omit; unless every part before the last is one of the
-    `given` names (`given_names`) and the last is not, which leaves the last as the surname ("JAMES MICHAEL CLARK").
+    `given` names (`given_names`) or of a dictionary's `forenames` (`forenames.dictionary_forenames`) and the last is
+    not one of the `given` names, which leaves the last as the surname ("JAMES MICHAEL CLARK"). Only the lists' own
+    usage can say the last is not a surname: the dictionary also holds surnames used as given names ("Clark").
     A side that opens with a title or honorific has no principal part: which name the person goes by is unknown
     ("SAEED, Hafiz Muhammad" is Hafiz Saeed). Only names of three or more parts have parts that are not principal;
     a name written in a syllabic script, or an organisation's, has none. The tokens are skeletons of
@@ -848,13 +854,13 @@ def principal_parts(
     marked = _marked_surname(text, parts)
     if marked is not None:
         surname, forenames = marked
-    elif len(_strong_parts(last := text.split()[-1], person)) > 1:
+    elif len(strong_parts(last := text.split()[-1], person)) > 1:
         surname, forenames = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
-    elif given and _given_then_surname(written := _strong_parts(text, person), given):
+    elif (given or forenames) and _given_then_surname(written := strong_parts(text, person), given, forenames):
         surname, forenames = written[-1][0], text
     else:
         surname, forenames = "", text
-    sides = (_strong_parts(surname, person), _strong_parts(forenames, person))
+    sides = (strong_parts(surname, person), strong_parts(forenames, person))
     found = tuple(side[0][1] for side in sides if side and side[0][0] not in _NOT_PRINCIPAL)
     # Where a legal form, seat or rule set a written part aside, the part is not in the name compared.
     return found if all(t in norm.tokens for t in found) else ()
@@ -875,9 +881,11 @@ def _marked_surname(text: str, parts: Sequence[tuple[str, str]]) -> tuple[str, s
     return None
 
 
-def _given_then_surname(written: Sequence[tuple[str, str]], given: Collection[str]) -> bool:
-    """Every part but the last is a known given name and the last is not."""
-    return len(written) > 1 and all(t in given for _, t in written[:-1]) and written[-1][1] not in given
+def _given_then_surname(written: Sequence[tuple[str, str]], given: Collection[str], forenames: Collection[str]) -> bool:
+    """Every part but the last is a known given name and the last is not one the lists use."""
+    return (
+        len(written) > 1 and all(t in given or t in forenames for _, t in written[:-1]) and written[-1][1] not in given
+    )
 
 
 def given_names(names: Iterable[tuple[str, tuple[tuple[str, str], ...]]]) -> frozenset[str]:
@@ -890,7 +898,7 @@ def given_names(names: Iterable[tuple[str, tuple[tuple[str, str], ...]]]) -> fro
         if marked is None:
             continue
         for side, counts in zip(marked, (as_surname, as_given), strict=True):
-            for _, token in _strong_parts(side, True):
+            for _, token in strong_parts(side, True):
                 counts[token] = counts.get(token, 0) + 1
     return frozenset(
         t for t, n in as_given.items() if n >= _GIVEN_MIN_USES and n >= _GIVEN_OVER_SURNAME * as_surname.get(t, 0)
@@ -911,7 +919,7 @@ _HONORIFIC_NAMES = "sayyed sayyid seyed seyyed sayed syed sayid hafiz hafez qari
 _NOT_PRINCIPAL = PERSON_TITLES | frozenset(_HONORIFIC_NAMES.split())
 
 
-def _strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]:
+def strong_parts(text: str, person: bool | None) -> tuple[tuple[str, str], ...]:
     """The strong tokens of `text` in written order, each as written (lowercase ASCII) and as a skeleton."""
     abjad = detect_script(text) in ABJAD_SCRIPTS
     words = rewrite_tokens(latin_tokens(text), person, abjad)

@@ -89,6 +89,16 @@ def test_the_listed_names_principal_parts_are_applied() -> None:
     assert "principal_part_omitted" in hector.features["name"].detail["name_rules"]
 
 
+def test_an_unmarked_name_whose_other_parts_are_given_names_ends_in_its_surname() -> None:
+    # A Denied Persons style name, written without a comma or capitals to mark the surname: a dictionary of given
+    # names knows Scott and Michael, so Miller is the surname a namesake who shares the given names lacks.
+    built = MatcherIndex.build([person("p10", Name("SCOTT MICHAEL MILLER"))], {"test-list": "v"})
+    for query, decision in [("Michael Scott", Decision.CLEAR), ("Scott Miller", Decision.REVIEW)]:
+        assert built.screen(Query(query, EntityType.PERSON)).decision is decision, query
+    scott = built.search(Query("Michael Scott", EntityType.PERSON), MatchConfig(report_threshold=0.6))[0]
+    assert "principal_part_omitted" in scott.features["name"].detail["name_rules"]
+
+
 def test_identifier_is_decisive(index: MatcherIndex) -> None:
     q = Query("Iskra Technology", identifiers=(Identifier("tax", "77 0123 4567"),))
     screening = index.screen(q)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from service.core.forenames import dictionary_forenames
 from service.core.legal_forms import strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType
@@ -530,6 +531,20 @@ def test_known_given_names_leave_the_last_part_of_an_unmarked_name_the_surname()
         compared = compare_names(normalise_name(query, PERSON), listed, CFG, person=True, principal=principal)
         assert (compared.score < CFG.review_threshold) == omitted, query
         assert ("principal_part_omitted" in compared.name_rules) == omitted, query
+
+
+def test_a_dictionary_of_given_names_leaves_the_last_part_of_an_unmarked_name_the_surname() -> None:
+    forenames = dictionary_forenames()
+    # Western given names, which the lists hardly ever mark, and no common surname.
+    assert {skeleton(n.lower()) for n in ("Scott", "Barry", "Kelly", "Stephen", "Luisa")} <= forenames
+    assert not {skeleton(n.lower()) for n in ("Smith", "Miller", "Garcia", "Lopez", "Ivanov")} & forenames
+    assert principal_parts("Scott Michael Miller", PERSON, (), (), forenames) == ("miler", "scot")
+    assert principal_parts("Scott Michael Miller", PERSON) == ("scot",)
+    # A part the dictionary does not know may be a first surname with a second one after it.
+    assert principal_parts("Juan Perez Gonzalez", PERSON, (), (), forenames) == ("iuan",)
+    # Only the lists' usage says the last part is not the surname (the dictionary also holds "Clark", "Ali").
+    assert principal_parts("Ahmed Mohammed Ali", PERSON, (), (), forenames) == ("ali", "ahmed")
+    assert principal_parts("Ahmed Mohammed Ali", PERSON, (), {"ali"}, forenames) == ("ahmed",)
 
 
 @settings(max_examples=100, deadline=None)
