@@ -826,7 +826,7 @@ def principal_parts(
     entity_type: EntityType | None,
     parts: Sequence[tuple[str, str]] = (),
     given: Collection[str] = (),
-    forenames: Collection[str] = (),
+    dictionary: Collection[str] = (),
 ) -> tuple[str, ...]:
     """A listed person's principal name parts: the surname, where the list marks it, and the first given name.
 
@@ -835,7 +835,7 @@ def principal_parts(
     its first part (a paternal surname; "al" is a particle, not a part), and so does a hyphenated last word
     ("Andrei Antonio Torres-Vasquez"). An otherwise unmarked name ("Manuel Rangel Rivera") only has its first part
     principal: its last may be a second surname that people omit; unless every part before the last is one of the
-    `given` names (`given_names`) or of a dictionary's `forenames` (`forenames.dictionary_forenames`) and the last is
+    `given` names (`given_names`) or of a `dictionary` of given names (`forenames.dictionary_forenames`) and the last is
     not one of the `given` names, which leaves the last as the surname ("JAMES MICHAEL CLARK"). Only the lists' own
     usage can say the last is not a surname: the dictionary also holds surnames used as given names ("Clark").
     A side that opens with a title or honorific has no principal part: which name the person goes by is unknown
@@ -856,7 +856,7 @@ def principal_parts(
         surname, forenames = marked
     elif len(strong_parts(last := text.split()[-1], person)) > 1:
         surname, forenames = last, text  # a hyphenated compound surname written last ("Torres-Vasquez")
-    elif (given or forenames) and _given_then_surname(written := strong_parts(text, person), given, forenames):
+    elif (given or dictionary) and _given_then_surname(written := strong_parts(text, person), given, dictionary):
         surname, forenames = written[-1][0], text
     else:
         surname, forenames = "", text
@@ -881,10 +881,12 @@ def _marked_surname(text: str, parts: Sequence[tuple[str, str]]) -> tuple[str, s
     return None
 
 
-def _given_then_surname(written: Sequence[tuple[str, str]], given: Collection[str], forenames: Collection[str]) -> bool:
+def _given_then_surname(
+    written: Sequence[tuple[str, str]], given: Collection[str], dictionary: Collection[str]
+) -> bool:
     """Every part but the last is a known given name and the last is not one the lists use."""
     return (
-        len(written) > 1 and all(t in given or t in forenames for _, t in written[:-1]) and written[-1][1] not in given
+        len(written) > 1 and all(t in given or t in dictionary for _, t in written[:-1]) and written[-1][1] not in given
     )
 
 
