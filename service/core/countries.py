@@ -102,9 +102,22 @@ _ALIASES: dict[str, str] = {
     "curacao": "CW",
     "sint maarten": "SX",
     "region: crimea": "UA",
+    "occupied palestinian territories": "PS",
+    "palestinian territories": "PS",
+    "state of palestine": "PS",
+    "north gaza": "PS",
+    "northern gaza": "PS",
+    "prc": "CN",
+    "guinea bissau": "GW",
+    "britain": "GB",
+    "former soviet union": "SU",
 }
 
 _CLEAN = re.compile(r"\s+")
+# What lists write around a country without changing which it is: CSL's "REGION: IRAN", UK's "Iraq (previous
+# address)", "Russian Federation (as at November 2010)", "CRIMEA (OCCUPIED)". A qualifier that names a part of a
+# country ("Congo (Kinshasa)") is not one of these and stays unresolved unless an alias says which.
+_AROUND = re.compile(r"^region:\s*|\s*\((?:occupied|previous address|former address|as at [^)]*|as of [^)]*)\)$")
 
 
 @lru_cache(maxsize=4096)
@@ -118,6 +131,8 @@ def to_iso2(value: str | None) -> str | None:
     key = text.lower()
     if key in _ALIASES:
         return _ALIASES[key]
+    if (bare := _AROUND.sub("", key)) != key:
+        return to_iso2(bare)
     if len(text) == 2 and text.isalpha():
         country = pycountry.countries.get(alpha_2=text.upper())
         return country.alpha_2 if country else None
