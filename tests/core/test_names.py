@@ -614,6 +614,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("جابر الجلاهمة", "Jaber Al-Jalahmah"),  # a closing vowel with the "h" some spellings add
         ("جمال عكاشة", "DJAMEL AKKACHA"),  # ج is also "dj" (and ش "ch")
         ("محمد رجب مجيد", "MOHAMED RAGAB MAJID"),  # ج is also Egyptian "g"; its "j" merges with an "i" (maid)
+        ("ابوالقاسم صلواتی", "Abolghasem SALAVATI"),  # the article's alef after Abu is not said
+        ("محمد باقر ذوالقدر", "Mohammad Bagher ZOLGHADR"),  # nor after Dhu
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
@@ -636,6 +638,7 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("الناز محمد", "Mohammad NAZZAL"),  # no spacing variants across scripts ("naz" + "al")
         ("سجاد علي", "Saeed Ali"),  # ج is written in Latin (j, dj, g), though a skeleton folds j into i
         ("مجيد علي", "Maid Ali"),
+        ("مالك علي", "Mlik Ali"),  # an alef not between و and ل is still a vowel Latin writes
     ],
 )
 def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> None:
