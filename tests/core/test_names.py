@@ -63,6 +63,26 @@ def test_hooked_letters_written_with_or_without_their_hook_are_one_name(query: s
     assert score_names("Ivana Kovalević", "Ivana KOVACEVIC", PERSON) < CFG.block_name_threshold  # a typo stays one
 
 
+@pytest.mark.parametrize(
+    ("bgn", "icao"),
+    [
+        ("Alina KABAYEVA", "Алина КАБАЕВА"),  # е after a vowel
+        ("Gleb Sergeyevich NIKITIN", "Gleb Sergeevich NIKITIN"),
+        ("Stanislav VOROBYEV", "Станислав ВОРОБЬЕВ"),  # after the soft sign
+        ("Yevgeny PRIGOZHIN", "Evgeny PRIGOZHIN"),  # opening a word
+        ("Yegor MOZHAYEV", "Egor MOZHAEV"),
+    ],
+)
+def test_bgn_ye_is_the_icao_e(bgn: str, icao: str) -> None:
+    # The lists carry both spellings of one person hundreds of times; neither is a typo of the other.
+    assert score_names(bgn, icao, PERSON) == 1.0
+
+
+def test_ye_outside_russian_romanisation_is_kept() -> None:
+    assert [skeleton(t) for t in ("meyer", "reyes", "yeung", "ye")] == ["meier", "reies", "ieung", "ie"]
+    assert score_names("Maria REYES", "Maria REES", PERSON) < 1.0
+
+
 def test_other_scripts_transliterate() -> None:
     assert to_latin("Αλέξανδρος").isascii()
     assert to_latin("Արամ").isascii()
