@@ -180,10 +180,11 @@ _FOLDS: tuple[tuple[str, str], ...] = (
 )
 _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 # Russian е is "ye" in BGN/PCGN where ICAO and the passport rules write "e": after a vowel or a soft sign and opening
-# a word ("Nikolayevich", "Vorobyev", "Yevgeny", "Yelena" against "Nikolaevich", "Vorobev", "Evgeny", "Elena"). Folded
-# only before "v" (-yev, -yevich, -yevna, -yevsky, Yevgeny) or opening a word before a consonant, where Western and
-# Asian names hardly write it: "Meyer", "Reyes", "Yeung" and the pinyin syllable "Ye" keep theirs.
-_BGN_YE = re.compile(r"(?<=[a-z])ye(?=v)|^ye(?=[b-df-hj-np-tv-z])")
+# a word ("Nikolayevich", "Vorobyev", "Yevgeny", "Yelena" against "Nikolaevich", "Vorobev", "Evgeny", "Elena"), and ё
+# is "yo" where they write "e" ("Kiselyov", "Kiselev"). Folded only before "v" (-yev, -yevich, -yevna, -yevsky, -yov,
+# Yevgeny) or, for "ye", opening a word before a consonant, where Western and Asian names hardly write them: "Meyer",
+# "Reyes", "Yeung", the pinyin syllable "Ye" and Korean "Pyong" keep theirs.
+_BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
 # (ج, ي are letters of their own).
 _ABJAD_FOLDS = tuple(fold for fold in _FOLDS_KEEPING_J_Y if len(fold[0]) == 1)
@@ -288,7 +289,7 @@ def skeleton(token: str, keep_j_y: bool = False) -> str:
     `keep_j_y` skips the j/y folds, for names whose romanisation writes two sounds with them (pinyin, Korean)."""
     if any(ch.isdigit() for ch in token):
         return token  # numbers are identity; never fold them
-    if not keep_j_y and "ye" in token:
+    if not keep_j_y and ("ye" in token or "yov" in token):
         token = _BGN_YE.sub("e", token)
     for old, new in _FOLDS_KEEPING_J_Y if keep_j_y else _FOLDS:
         if old in token:

@@ -71,6 +71,7 @@ def test_hooked_letters_written_with_or_without_their_hook_are_one_name(query: s
         ("Stanislav VOROBYEV", "Станислав ВОРОБЬЕВ"),  # after the soft sign
         ("Yevgeny PRIGOZHIN", "Evgeny PRIGOZHIN"),  # opening a word
         ("Yegor MOZHAYEV", "Egor MOZHAEV"),
+        ("Mikhail KISELYOV", "Михаил КИСЕЛЁВ"),  # ё is "yo" in BGN, "e" in ICAO
     ],
 )
 def test_bgn_ye_is_the_icao_e(bgn: str, icao: str) -> None:
@@ -79,7 +80,13 @@ def test_bgn_ye_is_the_icao_e(bgn: str, icao: str) -> None:
 
 
 def test_ye_outside_russian_romanisation_is_kept() -> None:
-    assert [skeleton(t) for t in ("meyer", "reyes", "yeung", "ye")] == ["meier", "reies", "ieung", "ie"]
+    assert [skeleton(t) for t in ("meyer", "reyes", "yeung", "ye", "pyong")] == [
+        "meier",
+        "reies",
+        "ieung",
+        "ie",
+        "piong",
+    ]
     assert score_names("Maria REYES", "Maria REES", PERSON) < 1.0
 
 
