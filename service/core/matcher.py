@@ -49,6 +49,7 @@ from service.core.names import (
     WORD_KINDS,
     NameComparison,
     NormName,
+    abjad_joins,
     abjad_keys,
     compare_names,
     consonant_key,
@@ -565,6 +566,8 @@ class MatcherIndex:
                 variants.link({q for pair in pairs for q in pair}, [i])
             texts.append(key)
         variants.exact.update(self._concat.get(norm.concat, ()))
+        if norm.abjad:
+            self._abjad_spacing_variants(norm, variants)
         if not texts or not len(self._joined_key):
             return variants
         # Most probes miss: a bitmap of the listed keys' low bits answers those with one memory access each, where
@@ -594,6 +597,20 @@ class MatcherIndex:
                 found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
                 variants.link({q for pair in pairs for q in pair}, self._spelling(text))
         return variants
+
+    def _abjad_spacing_variants(self, norm: NormName, variants: _Variants) -> None:
+        """Names with a Latin-written token that two parts of an abjad-written query, joined, may spell
+        (`names.abjad_joins`): found by the consonant keys of the joined letters, linked to both parts."""
+        start = self._postings_start
+        for joined, pair in abjad_joins(norm):
+            for key in abjad_keys(joined):
+                latin = self._by_consonants.get(key)
+                if latin is None:
+                    continue
+                ids = latin.tolist()
+                for i in ids:
+                    variants.bounded.update(self._postings[start[i] : start[i + 1]].tolist())
+                variants.link(pair, ids)
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the

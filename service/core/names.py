@@ -655,8 +655,10 @@ def compare_names(
                     other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
-    if native or cross or same_abjad:
-        pass  # one token per character on both sides, vowels one side does not write, or the letters decide
+    if cross:
+        candidates.extend(_abjad_join_candidates(a, b, config, no_j))
+    elif native or same_abjad:
+        pass  # one token per character on both sides, or the letters decide
     elif unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
@@ -1003,6 +1005,28 @@ def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:
                     for pb in joins_b[key]:
                         if sorted((a.tokens[pa[0]], a.tokens[pa[1]])) != sorted((b.tokens[pb[0]], b.tokens[pb[1]])):
                             found.append((-1.0, key, key, pa, pb))
+    return found
+
+
+def abjad_joins(name: NormName) -> list[tuple[str, tuple[int, int]]]:
+    """Two strong parts of an abjad-written name as one word, in either order (word order never counts), with their
+    token indexes: Persian and Arabic compound names that Latin spellings write as one ("سالار کیا" Salarkia,
+    "ولی جان" Walijan, "زارع پور" Zarepour)."""
+    strong = [i for i, k in enumerate(name.kinds) if k == STRONG]
+    return [(name.tokens[i] + name.tokens[j], (i, j)) for i in strong for j in strong if i != j]
+
+
+def _abjad_join_candidates(a: NormName, b: NormName, config: MatchConfig, no_j: Collection[str]) -> list[_Candidate]:
+    """Spacing variants across scripts: two parts of the abjad-written `a` whose letters, joined, spell a Latin part
+    of `b` (`abjad_similarity`)."""
+    hebrew = a.script == "Hebrew"
+    found: list[_Candidate] = []
+    for joined, pair in abjad_joins(a):
+        for j, y in enumerate(b.tokens):
+            if b.kinds[j] == STRONG and not ("j" in joined and y in no_j):
+                sim = abjad_similarity(joined, STRONG, y, STRONG, config, hebrew)
+                if sim > 0.0:
+                    found.append((-sim, joined, y, pair, (j,)))
     return found
 
 

@@ -156,6 +156,24 @@ def test_abjad_credit_is_configuration_the_index_follows() -> None:
     assert ["ady", "udai", CFG.abjad_similarity] in found[0].features["name"].detail["aligned"]
 
 
+def test_two_abjad_written_parts_meet_a_latin_word_that_joins_them() -> None:
+    # Persian writes "ولی جان" and "سالار کیا" in two words, the lists "WALIJAN" and "SALARKIA" in one: the index
+    # finds the names by the consonant keys of the joined letters (no single part relates to them), and the
+    # explanation shows the spacing variant.
+    index = MatcherIndex.build(
+        [person("p1", Name("WALIJAN")), person("p2", Name("SALARKIA Mahmoud")), person("p3", Name("WALI Jawad"))],
+        {"test-list": "v1"},
+    )
+    for text, entity, aligned in [("ولی جان", "p1", "valian"), ("محمود سالار کیا", "p2", "salarkia")]:
+        query = Query(text, EntityType.PERSON)
+        found = index.search(query, CFG)
+        assert found[0].entry.entity_id == entity and found[0].score == pytest.approx(CFG.abjad_similarity)
+        name = found[0].features["name"].detail
+        assert name["spacing_variant"] and aligned in [y for _, y, _ in name["aligned"]]
+        exhaustive = index.exhaustive_search(query, CFG)
+        assert [(m.entry.entity_id, m.score) for m in found] == [(m.entry.entity_id, m.score) for m in exhaustive]
+
+
 def test_alias_found_and_eligible_filter(index: MatcherIndex) -> None:
     match = index.search(Query("RTSoft JSC"))[0]
     assert match.entry.entity_id == "o1" and match.name_kind is NameKind.ALIAS
@@ -209,6 +227,8 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
         cut = rng.randrange(len(text))
         queries.append(Query(text[:cut] + text[cut + 1 :]))
     queries += [Query(n, EntityType.PERSON) for n in ("حسین موسوی", "علي شمشیری", "מוחמד עיסא", "محمد اشتری")]
+    # Compounds Persian writes in two words and Latin in one, found by the consonant keys of the joined letters.
+    queries += [Query(n, EntityType.PERSON) for n in ("محمود سالار کیا", "مهدی علی پور", "سلمان آدینه وند")]
     compared = 0
     for query in queries:
         fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(query, CFG)}

@@ -643,6 +643,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("محمد رجب مجيد", "MOHAMED RAGAB MAJID"),  # ج is also Egyptian "g"; its "j" merges with an "i" (maid)
         ("ابوالقاسم صلواتی", "Abolghasem SALAVATI"),  # the article's alef after Abu is not said
         ("محمد باقر ذوالقدر", "Mohammad Bagher ZOLGHADR"),  # nor after Dhu
+        ("محمود سالار کیا", "SALARKIA Mahmoud"),  # two words in Persian, one in Latin
+        ("عیسی زارع پور", "ZAREPOUR Issa"),  # the suffix پور "-pour" written apart
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
@@ -662,7 +664,7 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("أيمن علي", "Amin Ali"),  # that vowel is still an "i" or "e"
         ("علي حسن", "Ala Hassan"),  # a short word's closing ي is not alef maqsura
         ("رضا علي", "Rezai Ali"),  # no vowel after a final written one
-        ("الناز محمد", "Mohammad NAZZAL"),  # no spacing variants across scripts ("naz" + "al")
+        ("الناز محمد", "Mohammad NAZZAL"),  # the article is no name part to join across scripts ("naz" + "al")
         ("سجاد علي", "Saeed Ali"),  # ج is written in Latin (j, dj, g), though a skeleton folds j into i
         ("مجيد علي", "Maid Ali"),
         ("مالك علي", "Mlik Ali"),  # an alef not between و and ل is still a vowel Latin writes
