@@ -1,9 +1,9 @@
 """Given names from a public first-name dictionary, for listed names that do not mark their surname.
 
 The dictionary is Jörg Michael's first-name list (gender.c, c't magazine; GNU FDL), as the PyPI package
-`gender-guesser` ships it: 46,000 given names of 54 countries, Western ones included. The given names the lists
-themselves teach (`names.given_names`) are Arabic, Russian and Asian in the main; this adds "Scott", "Barry" or
-"Kelly", so that "Scott Michael Miller" is known to end in its surname."""
+`gender-guesser` ships it: some 46,000 given names from about fifty countries, Western ones included. The given
+names the lists themselves teach (`names.given_names`) are Arabic, Russian and Asian in the main; this adds "Scott",
+"Barry" or "Kelly", so that "Scott Michael Miller" is known to end in its surname."""
 
 from __future__ import annotations
 
