@@ -119,92 +119,8 @@ _LABEL_TYPES = {
 }
 _LEADING_LABEL = re.compile(r"^(OGRNIP|OGRN|INN|TIN|KPP|OKPO|BRN|TRN|USCC|IMO)\b[\s:.-]*", re.IGNORECASE)
 
-# Nationality adjectives used in the annexes → ISO 3166-1 alpha-2 (to_iso2 resolves country names, not adjectives).
-DEMONYMS = {
-    "russian": "RU",
-    "iranian": "IR",
-    "belarusian": "BY",
-    "belarussian": "BY",
-    "afghan": "AF",
-    "afgan": "AF",
-    "ukrainian": "UA",
-    "syrian": "SY",
-    "tunisian": "TN",
-    "iraqi": "IQ",
-    "algerian": "DZ",
-    "indonesian": "ID",
-    "israeli": "IL",
-    "venezuelan": "VE",
-    "nicaraguan": "NI",
-    "filipino": "PH",
-    "french": "FR",
-    "pakistani": "PK",
-    "haitian": "HT",
-    "sudanese": "SD",
-    "south sudanese": "SS",
-    "egyptian": "EG",
-    "british": "GB",
-    "chinese": "CN",
-    "saudi": "SA",
-    "saudi arabian": "SA",
-    "libyan": "LY",
-    "guatemalan": "GT",
-    "turkish": "TR",
-    "kuwaiti": "KW",
-    "malian": "ML",
-    "yemeni": "YE",
-    "jordanian": "JO",
-    "rwandan": "RW",
-    "moroccan": "MA",
-    "moldovan": "MD",
-    "canadian": "CA",
-    "german": "DE",
-    "qatari": "QA",
-    "north korean": "KP",
-    "ugandan": "UG",
-    "american": "US",
-    "mauritanian": "MR",
-    "armenian": "AM",
-    "finnish": "FI",
-    "azerbaijani": "AZ",
-    "romanian": "RO",
-    "somali": "SO",
-    "italian": "IT",
-    "indian": "IN",
-    "georgian": "GE",
-    "serbian": "RS",
-    "malaysian": "MY",
-    "palestinian": "PS",
-    "lebanese": "LB",
-    "burundian": "BI",
-    "central african": "CF",
-    "kazakh": "KZ",
-    "uzbek": "UZ",
-    "tajik": "TJ",
-    "kyrgyz": "KG",
-    "emirati": "AE",
-    "bahraini": "BH",
-    "omani": "OM",
-    "nigerian": "NG",
-    "ethiopian": "ET",
-    "eritrean": "ER",
-    "kenyan": "KE",
-    "cuban": "CU",
-    "myanmar": "MM",
-    "democratic republic congo": "CD",
-    "democratic people’s republic of korea": "KP",
-    "trinidad": "TT",
-    "trinidad and tobago": "TT",
-    "norwegian": "NO",
-    "senegalese": "SN",
-    "swiss": "CH",
-    "australian": "AU",
-    "bosnia and herzegovina": "BA",
-    "burmese": "MM",
-    "dprk": "KP",
-}
 _NATIONALITY_NOISE = re.compile(
-    r"\((?:[a-z]{1,2}|[ivx]{1,4})\)|\b(?:allegedly|assumed|possibly|probably|of the)\b|\(.*?\)|\bsince \d{4}\b",
+    r"\((?:[a-z]{1,2}|[ivx]{1,4})\)|\b(?:allegedly|assumed|possibly|probably|of the|and|or)\b|\(.*?\)|\bsince \d{4}\b",
     re.IGNORECASE,
 )
 
@@ -378,7 +294,7 @@ def _nationality(piece: str) -> str | None:
     key = text.lower().strip(" .,;:")
     if not key or not any(ch.isalpha() for ch in key):
         return None
-    return DEMONYMS.get(key) or country_code(key) or text.strip(" .,;:")
+    return country_code(key) or text.strip(" .,;:")
 
 
 def _nationalities(value: str | None) -> list[str]:
@@ -387,6 +303,9 @@ def _nationalities(value: str | None) -> list[str]:
         # Only the first sentence is the nationality ("Indonesian. National Identification No.: ...").
         item = re.split(r"\.\s", item, maxsplit=1)[0]
         item = re.sub(r"(?i)myanmar\s*/\s*burma", "Myanmar", item)
+        if whole := country_code(clean(item)):  # "Bosnia and Herzegovina", "Trinidad and Tobago" stay one
+            out.append(whole)
+            continue
         # "(a) Jordanian (b) American", "a) Syrian b) Palestinian", "Syrian/Iranian", "Russian, Ukrainian".
         for piece in re.split(r"(?:^|\s)\(?(?:[a-h]|[ivx]{1,4})\)|[,/]| and ", item):
             if nationality := _nationality(piece):

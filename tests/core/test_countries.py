@@ -23,6 +23,9 @@ from service.core.countries import is_iso2, related_countries, to_iso2
         ("State of Palestine", "PS"),  # UN
         ("PRC", "CN"),
         ("Guinea Bissau", "GW"),
+        ("Belgian", "BE"),  # nationalities written as adjectives (EU annexes)
+        ("Ivorian", "CI"),
+        ("Russian", "RU"),  # and in the UK list
     ],
 )
 def test_the_lists_spellings_resolve(text: str, code: str) -> None:
@@ -37,6 +40,7 @@ def test_the_lists_spellings_resolve(text: str, code: str) -> None:
         "Moscow",  # a city where a country was expected (UK)
         "115088",  # a postal code (UK)
         "NM",  # a US state written in the country column (DPL)
+        "Congolese",  # of either Congo
         "",
         "-0-",
     ],
