@@ -60,6 +60,7 @@ from service.core.names import (
     spacing_variants,
     token_mass,
     word_similarity,
+    written_pairs,
 )
 from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
 
@@ -303,6 +304,11 @@ class MatcherIndex:
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
+        # Per two neighbouring strong parts of a Latin-written name: hashed consonant key of the two joined, the
+        # name, the two tokens (`_pair_consonant_table`).
+        self._pair_key: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._pair_name: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._pair_tokens: npt.NDArray[np.int32] = np.zeros((0, 2), dtype=np.int32)
 
     @classmethod
     def build(
@@ -416,6 +422,7 @@ class MatcherIndex:
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
         self._by_consonants = self._consonant_table(ids)
+        self._pair_key, self._pair_name, self._pair_tokens = self._pair_consonant_table(ids)
 
     def _consonant_table(self, ids: Mapping[str, int]) -> dict[str, npt.NDArray[np.int32]]:
         """Where an abjad-written query's name parts may pair with Latin-written ones: their consonant keys."""
@@ -427,6 +434,27 @@ class MatcherIndex:
                 if kind == STRONG:
                     found.setdefault(consonant_key(token), set()).add(ids[token])
         return {key: np.array(sorted(i), dtype=np.int32) for key, i in found.items()}
+
+    def _pair_consonant_table(
+        self, ids: Mapping[str, int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """Where one part of an abjad-written query may spell two neighbouring parts of a Latin-written name joined
+        (`names.written_pairs`): the joined parts' consonant keys (hashed, sorted), with the name and the two tokens."""
+        keys, names, tokens = array("q"), array("l"), array("l")
+        hashed: dict[str, int] = {}  # a pair of tokens recurs in many names
+        for n, norm in enumerate(self._names):
+            if norm.abjad:
+                continue
+            for joined, (i, j) in written_pairs(norm):
+                key = hashed.get(joined)
+                if key is None:
+                    key = hashed[joined] = hash(consonant_key(joined))
+                keys.append(key)
+                names.append(n)
+                tokens.extend((ids[norm.tokens[i]], ids[norm.tokens[j]]))
+        order = np.argsort(np.frombuffer(keys, dtype=np.int64), kind="stable")
+        pairs = np.array(tokens, dtype=np.int32).reshape(-1, 2)
+        return np.frombuffer(keys, dtype=np.int64)[order], np.array(names, dtype=np.int32)[order], pairs[order]
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -599,8 +627,9 @@ class MatcherIndex:
         return variants
 
     def _abjad_spacing_variants(self, norm: NormName, variants: _Variants) -> None:
-        """Names with a Latin-written token that two parts of an abjad-written query, joined, may spell
-        (`names.abjad_joins`): found by the consonant keys of the joined letters, linked to both parts."""
+        """Names a spacing variant across scripts may reach, found by consonant keys: a Latin-written token that two
+        parts of an abjad-written query may spell joined (`names.abjad_joins`), linked to both parts, and two
+        neighbouring Latin-written tokens that joined may spell one part (`names.written_pairs`), linked to it."""
         start = self._postings_start
         for joined, pair in abjad_joins(norm):
             for key in abjad_keys(joined):
@@ -611,6 +640,18 @@ class MatcherIndex:
                 for i in ids:
                     variants.bounded.update(self._postings[start[i] : start[i + 1]].tolist())
                 variants.link(pair, ids)
+        if not len(self._pair_key):
+            return
+        for q, (token, kind) in enumerate(zip(norm.tokens, norm.kinds, strict=True)):
+            if kind != STRONG:
+                continue
+            for key in abjad_keys(token):
+                probe = hash(key)
+                a = int(np.searchsorted(self._pair_key, probe, side="left"))
+                b = int(np.searchsorted(self._pair_key, probe, side="right"))
+                if a < b:
+                    variants.bounded.update(self._pair_name[a:b].tolist())
+                    variants.link([q], self._pair_tokens[a:b].ravel().tolist())
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the

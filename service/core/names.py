@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz.distance import LCSseq, Levenshtein
@@ -1016,9 +1017,23 @@ def abjad_joins(name: NormName) -> list[tuple[str, tuple[int, int]]]:
     return [(name.tokens[i] + name.tokens[j], (i, j)) for i in strong for j in strong if i != j]
 
 
+def written_pairs(name: NormName) -> list[tuple[str, tuple[int, int]]]:
+    """Two strong parts of a Latin-written name that stand next to each other as written, joined in that order, with
+    their token indexes ("Mohammad-Hossein": "mohamadhosein"): the compounds an abjad writes as one word. Only
+    neighbours: "MOHAMMAD REZA MOHAMMADI" holds Mohammad Reza, not Mohammadi Reza."""
+    strong = {t: i for i, (t, k) in enumerate(zip(name.tokens, name.kinds, strict=True)) if k == STRONG}
+    words = [skeleton(w) for w in name.latin.split()]
+    found: list[tuple[str, tuple[int, int]]] = []
+    for first, second in pairwise(words):
+        i, j = strong.get(first), strong.get(second)
+        if i is not None and j is not None and i != j and consonant_key(first) and consonant_key(second):
+            found.append((first + second, (i, j)))
+    return found
+
+
 def _abjad_join_candidates(a: NormName, b: NormName, config: MatchConfig, no_j: Collection[str]) -> list[_Candidate]:
-    """Spacing variants across scripts: two parts of the abjad-written `a` whose letters, joined, spell a Latin part
-    of `b` (`abjad_similarity`)."""
+    """Spacing variants across scripts (`abjad_similarity`): two parts of the abjad-written `a` whose letters, joined,
+    a Latin part of `b` may spell, and a part of `a` that two neighbouring Latin parts of `b` may spell joined."""
     hebrew = a.script == "Hebrew"
     found: list[_Candidate] = []
     for joined, pair in abjad_joins(a):
@@ -1027,6 +1042,15 @@ def _abjad_join_candidates(a: NormName, b: NormName, config: MatchConfig, no_j: 
                 sim = abjad_similarity(joined, STRONG, y, STRONG, config, hebrew)
                 if sim > 0.0:
                     found.append((-sim, joined, y, pair, (j,)))
+    latin_pairs = written_pairs(b)
+    for i, x in enumerate(a.tokens):
+        if a.kinds[i] != STRONG:
+            continue
+        for joined, pair in latin_pairs:
+            if not ("j" in x and all(b.tokens[j] in no_j for j in pair)):
+                sim = abjad_similarity(x, STRONG, joined, STRONG, config, hebrew)
+                if sim > 0.0:
+                    found.append((-sim, x, joined, (i,), pair))
     return found
 
 

@@ -174,6 +174,20 @@ def test_two_abjad_written_parts_meet_a_latin_word_that_joins_them() -> None:
         assert [(m.entry.entity_id, m.score) for m in found] == [(m.entry.entity_id, m.score) for m in exhaustive]
 
 
+def test_one_abjad_written_word_meets_two_neighbouring_latin_parts() -> None:
+    # "محمدحسین" is one word, "Mohammad-Hossein" two: only neighbours as written join, in their written order, and
+    # the index finds them by the joined parts' consonant keys (no single part relates to the Persian word).
+    index = MatcherIndex.build(
+        [person("p1", Name("Mohammad-Hossein")), person("p2", Name("HOSSEIN KARIMI MOHAMMAD"))], {"test-list": "v1"}
+    )
+    query = Query("محمدحسین", EntityType.PERSON)
+    found = index.search(query, CFG)
+    assert [m.entry.entity_id for m in found] == ["p1"] and found[0].score == pytest.approx(CFG.abjad_similarity)
+    assert found[0].features["name"].detail["spacing_variant"]
+    exhaustive = index.exhaustive_search(query, CFG)
+    assert [(m.entry.entity_id, m.score) for m in found] == [(m.entry.entity_id, m.score) for m in exhaustive]
+
+
 def test_alias_found_and_eligible_filter(index: MatcherIndex) -> None:
     match = index.search(Query("RTSoft JSC"))[0]
     assert match.entry.entity_id == "o1" and match.name_kind is NameKind.ALIAS
@@ -229,6 +243,8 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     queries += [Query(n, EntityType.PERSON) for n in ("حسین موسوی", "علي شمشیری", "מוחמד עיסא", "محمد اشتری")]
     # Compounds Persian writes in two words and Latin in one, found by the consonant keys of the joined letters.
     queries += [Query(n, EntityType.PERSON) for n in ("محمود سالار کیا", "مهدی علی پور", "سلمان آدینه وند")]
+    # And the other way: one word in Persian, two in Latin ("Mohammad-Hossein"), by the joined Latin parts' keys.
+    queries += [Query(n, EntityType.PERSON) for n in ("محمدحسین سپهر", "احمدرضا رادان", "محمدرضا محمد پور")]
     compared = 0
     for query in queries:
         fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(query, CFG)}

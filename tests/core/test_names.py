@@ -645,6 +645,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("محمد باقر ذوالقدر", "Mohammad Bagher ZOLGHADR"),  # nor after Dhu
         ("محمود سالار کیا", "SALARKIA Mahmoud"),  # two words in Persian, one in Latin
         ("عیسی زارع پور", "ZAREPOUR Issa"),  # the suffix پور "-pour" written apart
+        ("محمدحسین سپهر", "SEPEHR Mohammad-Hossein"),  # one word in Persian, two neighbours in Latin
+        ("احمدرضا رادان", "RADAN Ahmad Reza"),
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
@@ -668,6 +670,8 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("سجاد علي", "Saeed Ali"),  # ج is written in Latin (j, dj, g), though a skeleton folds j into i
         ("مجيد علي", "Maid Ali"),
         ("مالك علي", "Mlik Ali"),  # an alef not between و and ل is still a vowel Latin writes
+        ("محمدرضا کریمی", "REZA KARIMI MOHAMMAD"),  # Latin parts join only as neighbours, in their written order
+        ("محمدرضا کریمی", "REZA MOHAMMAD KARIMI"),
     ],
 )
 def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> None:
