@@ -124,6 +124,12 @@ _ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
 # "الله" closing a compound name, joined or written apart ("عبد الله", "حمد الله"), is one word with it in Latin
 # ("Abdullah", "Hamdullah", "Rahmatollah"), the article's vowel taking any colour: glued on with an open vowel.
 _ALLAH_CLOSING = re.compile(f"(?<=[{_ARABIC_LETTER}]) ?\u0627\u0644\u0644\u0647(?![{_ARABIC_LETTER}])")
+# Persian surnames close with پور "-pour" or زاده "-zadeh" ("son of"), often written apart ("زارع پور", "رضا زاده"):
+# one word with the name before it, as Latin spellings write them (Zarepour, Rezazadeh), so that "زاده" alone never
+# meets another "...ZADEH" surname.
+_PERSIAN_SUFFIX = re.compile(
+    f"(?<=[{_ARABIC_LETTER}])[ \u200c](?=(?:\u067e\u0648\u0631|\u0632\u0627\u062f\u0647)(?![{_ARABIC_LETTER}]))"
+)
 
 # Han characters: each one's customary Mandarin reading, the first in pypinyin's character table. unidecode's table
 # gives, for common name characters, a rare reading: 沈 "chen" for the surname Shen, 叶 "xie" for Ye, 娜 "nuo" for
@@ -258,6 +264,7 @@ def to_latin(text: str) -> str:
     if text.isascii():
         return text
     text = _ALLAH_CLOSING.sub("ellh", _ARABIC_MARKS.sub("", text))
+    text = _PERSIAN_SUFFIX.sub("", text)
     text = _ARABIC_ARTICLE.sub("al ", text)
     text = _ARABIC_AYN_OPENING.sub("a", text).translate(_TABLE)
     if text.isascii():

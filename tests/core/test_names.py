@@ -647,6 +647,9 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("عیسی زارع پور", "ZAREPOUR Issa"),  # the suffix پور "-pour" written apart
         ("محمدحسین سپهر", "SEPEHR Mohammad-Hossein"),  # one word in Persian, two neighbours in Latin
         ("احمدرضا رادان", "RADAN Ahmad Reza"),
+        ("حسین علی پور", "Hossein ALIPOUR"),  # "-pour" and "-zadeh" written apart are one word with their name
+        ("حسین علی پور", "Hossein ALI POUR"),
+        ("امیرعلی رضا زاده", "Amirali REZAZADEH"),
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
@@ -672,6 +675,8 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("مالك علي", "Mlik Ali"),  # an alef not between و and ل is still a vowel Latin writes
         ("محمدرضا کریمی", "REZA KARIMI MOHAMMAD"),  # Latin parts join only as neighbours, in their written order
         ("محمدرضا کریمی", "REZA MOHAMMAD KARIMI"),
+        ("امیرعلی رضا زاده", "Amir Ali HAJI ZADEH"),  # Rezazadeh is not Hajizadeh: "zadeh" alone is no name part
+        ("مهدی علی پور", "Ali Mehdipour Omrani"),
     ],
 )
 def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> None:
