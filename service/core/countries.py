@@ -114,7 +114,7 @@ _ALIASES: dict[str, str] = {
 }
 
 # Nationalities written as adjectives (EU annexes, UK "Russian"), and the few country names the EU writes its own way.
-# "Congolese" names two countries and is left out.
+# "Congolese" names two countries and is left out; adjectives `_ALIASES` already holds ("palestinian") are not repeated.
 _DEMONYMS: dict[str, str] = {
     "russian": "RU",
     "iranian": "IR",
@@ -169,7 +169,6 @@ _DEMONYMS: dict[str, str] = {
     "georgian": "GE",
     "serbian": "RS",
     "malaysian": "MY",
-    "palestinian": "PS",
     "lebanese": "LB",
     "burundian": "BI",
     "central african": "CF",
@@ -182,7 +181,6 @@ _DEMONYMS: dict[str, str] = {
     "omani": "OM",
     "nigerian": "NG",
     "ethiopian": "ET",
-    "eritrean": "ER",
     "kenyan": "KE",
     "cuban": "CU",
     "myanmar": "MM",
@@ -196,7 +194,6 @@ _DEMONYMS: dict[str, str] = {
     "australian": "AU",
     "bosnia and herzegovina": "BA",
     "burmese": "MM",
-    "dprk": "KP",
     "belgian": "BE",
     "cypriot": "CY",
     "croatian": "HR",

@@ -454,9 +454,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         elif ch == "a" and i == 0 and token[1:2] in ("i", "y"):
             letters.append("[aeiou]*[ie]")  # alef or ع then ي open the word with one vowel: عيسى Isa, أيمن Ayman
         elif ch == "a" and 0 < i < last and token[i - 1] == "v" and token[i + 1] == "l":
-            letters.append(
-                run
-            )  # the article's alef after Abu or Dhu is not said: ابوالفضل Abolfazl, ذوالفقار Zolfaghar
+            # The article's alef after Abu or Dhu is not said: ابوالفضل Abolfazl, ذوالفقار Zolfaghar.
+            letters.append(run)
         elif ch == "a":
             letters.append("[aeiou]+" if i == 0 else "[aeiou]*[ae]" + (run or "h?"))
         elif ch in "iy" and i == 1 and token[0] == "a":
