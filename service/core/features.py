@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.core.countries import is_iso2, related_countries
 from service.core.match_config import MatchConfig
-from service.core.model import EntityType, ListEntry, NameKind
+from service.core.model import EntityType, ListEntry, NameKind, PartialDate
 
 if TYPE_CHECKING:
     from service.core.matcher import Query
@@ -71,7 +71,8 @@ def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[s
 
 
 def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower."""
+    """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower, and
+    so do full dates more than one slip apart (`_two_full_dates_apart`)."""
     dob = query.date_of_birth
     if dob is None or not entry.dates_of_birth:
         return None
@@ -87,6 +88,8 @@ def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, 
             and (cand.year, cand.month, cand.day) == (dob.year, dob.month, dob.day)
         ):
             best = max(best, cfg.dob_exact)
+        elif _two_full_dates_apart(dob, cand):
+            continue  # not one slip of the pen: another person's birthday
         elif lo <= dob.year <= hi:
             if cand.month is not None and dob.month is not None and cand.month != dob.month:
                 best = max(best, 0.0)  # same year, different month: neither for nor against
@@ -95,6 +98,20 @@ def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, 
         elif lo - cfg.dob_year_tolerance <= dob.year <= hi + cfg.dob_year_tolerance:
             best = max(best, 0.0)  # within tolerance: typos and circa dates, no evidence either way
     return "date_of_birth", Feature(best, dob.iso(), listed)
+
+
+def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:
+    """Two exact full dates that differ in more than one of year, month and day, and not by day and month swapped.
+
+    A typo or a clerk's slip changes one part ("1988-01-06" for "1989-01-06", "1969-07-16" for "1969-06-16"); two
+    parts changing is a different date. 1 January stands for an unknown day in many records, so it never counts."""
+    if dob.day is None or listed.day is None or dob.circa or listed.circa or listed.year_to is not None:
+        return False
+    if (dob.month, dob.day) == (1, 1) or (listed.month, listed.day) == (1, 1):
+        return False
+    if dob.year == listed.year and (dob.month, dob.day) == (listed.day, listed.month):
+        return False
+    return (dob.year != listed.year) + (dob.month != listed.month) + (dob.day != listed.day) >= 2
 
 
 def identifier_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:

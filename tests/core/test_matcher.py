@@ -118,6 +118,20 @@ def test_dob_and_country_raise_and_lower(index: MatcherIndex) -> None:
     assert index.screen(Query("Vladimir Putin", EntityType.PERSON)).decision is Decision.REVIEW
 
 
+def test_a_full_birth_date_one_slip_away_is_neutral_and_two_parts_apart_disagrees(index: MatcherIndex) -> None:
+    # Listed 1952-10-07. One part changed is a typo's distance; day and month swapped is how dates get misread;
+    # 1 January often stands for an unknown day. Year, month and day all different is another person's birthday.
+    def dob(date: PartialDate) -> float:
+        match = index.search(Query("Vladimir Putin", EntityType.PERSON, None, date))[0]
+        return match.features["date_of_birth"].contribution
+
+    assert dob(PartialDate(1952, 10, 7)) > 0
+    assert dob(PartialDate(1953, 10, 7)) == dob(PartialDate(1952, 11, 7)) == 0.0
+    assert dob(PartialDate(1952, 7, 10)) == dob(PartialDate(1953, 1, 1)) == 0.0
+    assert dob(PartialDate(1953, 3, 22)) < 0
+    assert dob(PartialDate(1952, 3, 22)) < 0
+
+
 def test_a_territory_neither_agrees_nor_disagrees_with_its_country() -> None:
     # A Hong Kong counterparty may be the China-listed person: the country neither raises nor lowers the match.
     index = MatcherIndex.build([person("p8", Name("LI, Fangwei"), countries=("CN",))], {"test-list": "v1"})
