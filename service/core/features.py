@@ -140,11 +140,15 @@ def identifier_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tupl
 
 
 def type_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
-    """A person never matches an organisation/vessel and vice versa; unknown types say nothing."""
+    """A person never matches an organisation or a vessel, and vice versa; unknown types say nothing. A person and a
+    vessel weigh more: an organisation may be a person's own business, or a single-ship company named after its
+    vessel, but a ship is never a person."""
     if query.entity_type in (None, EntityType.UNKNOWN) or entry.entity_type is EntityType.UNKNOWN:
         return None
     mine = query.entity_type is EntityType.PERSON
     theirs = entry.entity_type is EntityType.PERSON
     if mine == theirs:
         return None
-    return "entity_type", Feature(cfg.type_disagree, query.entity_type.value, entry.entity_type.value)
+    vessel = EntityType.VESSEL in (query.entity_type, entry.entity_type)
+    weight = cfg.person_vessel_disagree if vessel and (mine or theirs) else cfg.type_disagree
+    return "entity_type", Feature(weight, query.entity_type.value, entry.entity_type.value)

@@ -75,7 +75,10 @@ class MatchConfig:
     dob_year_tolerance: int = 1
     identifier_match: float = 0.3
     identifier_disagree: float = -0.05
+    # A person against an organisation is weak evidence (a sole trader trades under his own name, an ERP may type
+    # him either way); a person against a vessel is none of those: ships bear people's names ("WEN YAO").
     type_disagree: float = -0.2
+    person_vessel_disagree: float = -0.5
 
     # --- reporting and decision ----------------------------------------------------------------------------------
     # Names scoring below this are not reported at all (and the index may skip them: candidate recall is exact

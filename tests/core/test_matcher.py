@@ -132,6 +132,28 @@ def test_a_full_birth_date_one_slip_away_is_neutral_and_two_parts_apart_disagree
     assert dob(PartialDate(1952, 3, 22)) < 0
 
 
+def test_a_person_is_never_a_ship_and_an_organisation_may_be_named_after_one() -> None:
+    # Shadow-fleet tankers bear people's names; a single-ship company is named after its vessel.
+    index = MatcherIndex.build(
+        [
+            ListEntry("test-list", "v9", EntityType.VESSEL, (Name("WEN YAO"),), programs=("IRAN-EO13846",)),
+            org("o9", Name("KIM SONG")),
+        ],
+        {"test-list": "v1"},
+    )
+    as_person = index.screen(Query("Wen Yao", EntityType.PERSON))
+    as_company = index.screen(Query("Wen Yao", EntityType.ORGANIZATION))
+    unknown = index.screen(Query("Wen Yao"))
+    assert as_person.decision is Decision.CLEAR
+    assert index.search(Query("Wen Yao", EntityType.PERSON))[0].features["entity_type"].contribution == (
+        CFG.person_vessel_disagree
+    )
+    sole_trader = index.search(Query("Kim Song", EntityType.PERSON))[0]
+    assert sole_trader.features["entity_type"].contribution == CFG.type_disagree
+    for screening in (as_company, unknown):
+        assert screening.decision is Decision.REVIEW and "entity_type" not in screening.matches[0].features
+
+
 def test_a_territory_neither_agrees_nor_disagrees_with_its_country() -> None:
     # A Hong Kong counterparty may be the China-listed person: the country neither raises nor lowers the match.
     index = MatcherIndex.build([person("p8", Name("LI, Fangwei"), countries=("CN",))], {"test-list": "v1"})
