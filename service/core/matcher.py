@@ -51,6 +51,7 @@ from service.core.names import (
     NormName,
     abjad_joins,
     abjad_keys,
+    abjad_pattern,
     compare_names,
     consonant_key,
     given_names,
@@ -200,19 +201,6 @@ class _QueryWeights(Mapping[str, float]):
         return len(self._base) + sum(1 for k in self._extra if k not in self._base)
 
 
-def _merged(
-    ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64], more: npt.NDArray[np.int32], credit: float
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-    """`ids`/`sims` with `more` related at `credit`, sorted by id, each id once at its highest similarity."""
-    all_ids = np.concatenate((ids, more))
-    all_sims = np.concatenate((sims, np.full(len(more), credit)))
-    order = np.lexsort((-all_sims, all_ids))
-    all_ids, all_sims = all_ids[order], all_sims[order]
-    first = np.ones(len(all_ids), dtype=np.bool_)
-    first[1:] = all_ids[1:] != all_ids[:-1]
-    return all_ids[first], all_sims[first]
-
-
 def _with_links(query: QueryTokens, links: Mapping[int, list[int]]) -> QueryTokens:
     """`query` with each linked vocabulary id related at similarity 1 to its query token (appended: the bound
     lets a later entry for the same id win)."""
@@ -301,7 +289,7 @@ class MatcherIndex:
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         # Per-token lookups by (token, the config's token key, the abjad credit added, 0 for none).
-        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float], _Token] = {}
+        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float, bool], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
         # Per two neighbouring strong parts of a Latin-written name: hashed consonant key of the two joined, the
@@ -483,8 +471,8 @@ class MatcherIndex:
 
     # --- query tokens -----------------------------------------------------------------------------------------
 
-    def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False) -> _Token:
-        key = (token, cfg.token_key, cfg.abjad_similarity if abjad else 0.0)
+    def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False, hebrew: bool = False) -> _Token:
+        key = (token, cfg.token_key, cfg.abjad_similarity if abjad else 0.0, hebrew)
         found = self._tokens.get(key)
         if found is not None:
             return found
@@ -498,12 +486,18 @@ class MatcherIndex:
             ids, sims = self._brute_related(token, cfg)
         weight = self._misspelling_weight(ids, sims) if own_id < 0 else None
         found = _Token(own_id, ids, sims, weight)
-        keys = abjad_keys(token) if abjad and kind == STRONG else ()
-        found_keys = [self._by_consonants[k] for k in keys if k in self._by_consonants]
-        if found_keys:
-            consonants = np.concatenate(found_keys)
+        if abjad:
+            # Against a Latin-written name the scorer pairs an abjad-written part by rule only (`abjad_similarity`:
+            # a consonant key, then the spellings `abjad_pattern` allows), and against an abjad-written one only the
+            # same letters: the relations by spelling relate nothing, and a key alone relates other vowels.
             found.spelled = (ids, sims)
-            found.ids, found.sims = _merged(ids, sims, consonants[consonants != own_id], cfg.abjad_similarity)
+            spells, tokens = abjad_pattern(token, hebrew).fullmatch, graph.tokens
+            keys = abjad_keys(token) if kind == STRONG else ()
+            latin = sorted(
+                {i for k in keys for i in self._by_consonants.get(k, EMPTY_IDS).tolist() if spells(tokens[i])}
+            )
+            found.ids = np.array([i for i in latin if i != own_id], dtype=np.int32)
+            found.sims = np.full(len(found.ids), cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
         self._tokens[key] = found
@@ -538,7 +532,8 @@ class MatcherIndex:
         return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
 
     def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
-        infos = [self._token(t, k, cfg, norm.abjad) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        hebrew = norm.script == "Hebrew"
+        infos = [self._token(t, k, cfg, norm.abjad, hebrew) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
@@ -631,12 +626,17 @@ class MatcherIndex:
         parts of an abjad-written query may spell joined (`names.abjad_joins`), linked to both parts, and two
         neighbouring Latin-written tokens that joined may spell one part (`names.written_pairs`), linked to it."""
         start = self._postings_start
+        tokens = self._graph.tokens
+        hebrew = norm.script == "Hebrew"
         for joined, pair in abjad_joins(norm):
+            # A consonant key is what the index can look up; only the spellings `abjad_pattern` allows pair
+            # (`abjad_similarity`), and most tokens sharing a key are other vowels ("mohammadi" for "مهدی").
             for key in abjad_keys(joined):
                 latin = self._by_consonants.get(key)
                 if latin is None:
                     continue
-                ids = latin.tolist()
+                spells = abjad_pattern(joined, hebrew).fullmatch  # compiled only where a key is found (cached)
+                ids = [i for i in latin.tolist() if spells(tokens[i])]
                 for i in ids:
                     variants.bounded.update(self._postings[start[i] : start[i + 1]].tolist())
                 variants.link(pair, ids)
@@ -649,9 +649,18 @@ class MatcherIndex:
                 probe = hash(key)
                 a = int(np.searchsorted(self._pair_key, probe, side="left"))
                 b = int(np.searchsorted(self._pair_key, probe, side="right"))
-                if a < b:
-                    variants.bounded.update(self._pair_name[a:b].tolist())
-                    variants.link([q], self._pair_tokens[a:b].ravel().tolist())
+                spells = abjad_pattern(token, hebrew).fullmatch
+                spelled: dict[tuple[int, int], bool] = {}  # a pair of tokens recurs in many names
+                for name, (first, second) in zip(
+                    self._pair_name[a:b].tolist(), self._pair_tokens[a:b].tolist(), strict=True
+                ):
+                    ok = spelled.get((first, second))
+                    if ok is None:
+                        ok = spelled[first, second] = spells(tokens[first] + tokens[second]) is not None
+                        if ok:
+                            variants.link([q], [first, second])
+                    if ok:
+                        variants.bounded.add(name)
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -281,6 +282,8 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     queries += [Query(n, EntityType.PERSON) for n in ("محمود سالار کیا", "مهدی علی پور", "سلمان آدینه وند")]
     # And the other way: one word in Persian, two in Latin ("Mohammad-Hossein"), by the joined Latin parts' keys.
     queries += [Query(n, EntityType.PERSON) for n in ("محمدحسین سپهر", "احمدرضا رادان", "محمدرضا محمد پور")]
+    # Negatives whose consonant keys meet many Latin tokens of other vowels (ABJAD_NEGATIVES).
+    queries += [Query(n, EntityType.PERSON) for n in ABJAD_NEGATIVES]
     compared = 0
     for query in queries:
         fast = {(m.entry.list_id, m.entry.entity_id): round(m.score, 9) for m in index.search(query, CFG)}
@@ -290,6 +293,33 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
         assert fast == full, query
         compared += bool(full)
     assert compared >= 15  # most sampled queries do find something
+
+
+# Abjad-written people who are not listed; their parts' consonant keys (and joined pairs') meet hundreds of Latin
+# spellings the letters do not allow ("زارع" Zare, not "Zuraiq"; "آيناز" is no "Ajnad").
+ABJAD_NEGATIVES = ("حدیث ساميار جهانی", "آيناز زارع", "شریف رمضانی", "حسین موسوی", "علی اصغر سعیدی")
+
+
+@pytest.mark.slow
+def test_abjad_written_queries_score_only_names_their_letters_may_spell(
+    real_index: MatcherIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blocking and the bound relate an abjad-written part to the Latin spellings `abjad_pattern` allows, not to
+    every token sharing its consonants: the names they let through have a part the scorer pairs."""
+    import service.core.matcher as matcher
+
+    outcomes: list[str | None] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        comparison = compare_names(*args, **kwargs)
+        outcomes.append(comparison.cap)
+        return comparison
+
+    monkeypatch.setattr(matcher, "compare_names", counted)
+    for text in ABJAD_NEGATIVES:
+        real_index.search(Query(text, EntityType.PERSON), CFG)
+    # Measured: 10 names scored, none pairing nothing; relating every token with the consonants, 99 of 127 did.
+    assert outcomes and outcomes.count("no_name_part") <= 0.1 * len(outcomes)
 
 
 @pytest.mark.slow
