@@ -491,12 +491,12 @@ class MatcherIndex:
             # a consonant key, then the spellings `abjad_pattern` allows), and against an abjad-written one only the
             # same letters: the relations by spelling relate nothing, and a key alone relates other vowels.
             found.spelled = (ids, sims)
-            spells, tokens = abjad_pattern(token, hebrew).fullmatch, graph.tokens
             keys = abjad_keys(token) if kind == STRONG else ()
-            latin = sorted(
-                {i for k in keys for i in self._by_consonants.get(k, EMPTY_IDS).tolist() if spells(tokens[i])}
-            )
-            found.ids = np.array([i for i in latin if i != own_id], dtype=np.int32)
+            by_key = [i for k in keys for i in self._by_consonants.get(k, EMPTY_IDS).tolist() if i != own_id]
+            if by_key:  # compiling the pattern costs more than the rest: only where a key is found
+                spells, tokens = abjad_pattern(token, hebrew).fullmatch, graph.tokens
+                by_key = sorted({i for i in by_key if spells(tokens[i])})
+            found.ids = np.array(by_key, dtype=np.int32)
             found.sims = np.full(len(found.ids), cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
