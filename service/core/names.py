@@ -387,7 +387,9 @@ _LATIN_SPELLINGS = {"k": "(?:k|gh?)", "g": "gh?", "d": "(?:dh?|z)", "t": "th?", 
 # Hebrew ב is "b" or "v" ("שרביט" Sharvit), and a closing ה a vowel that Latin spellings write without it
 # ("דניאלה" Daniela); Arabic ب is "b", and a closing ه "h" (Taha, Wahbeh).
 _HEBREW_SPELLINGS = {**_LATIN_SPELLINGS, "b": "[bv]"}
-_VOWEL_RUN = "[aeiou]*"
+# An unwritten short vowel is one sound; a second one is a vowel after an ع the letters drop ("معتصم" Moatasem), but
+# never an i or u, which would make a diphthong the name writes with ي or و ("حسن" Hasan is never Hossein).
+_VOWEL_RUN = "(?:[aeiou][aeo]?)?"
 
 
 @lru_cache(maxsize=100_000)
@@ -432,16 +434,16 @@ _ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh"
 def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     """The Latin skeletons that can spell a name part romanised from an abjad.
 
-    Its consonants are fixed, each followed by any unwritten short vowels, except the last letter: names drop the
-    final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a closing "a" may take the
-    "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it ("طه" Taha), or is that
-    vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada), and French spellings may close
-    a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that starts with a consonant starts
-    so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
+    Its consonants are fixed, each followed by an unwritten short vowel or none (`_VOWEL_RUN`), except the last
+    letter: names drop the final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a
+    closing "a" may take the "h" some spellings add ("الجلاهمة" al-Jalahmah) and a closing ه writes a vowel after it
+    ("طه" Taha), or is that vowel alone, as in Persian ("فاطمه" Fatemeh or Fatima, "زاده" -zadeh or -zada), and
+    French spellings may close a final consonant with a mute e ("جرمان" Djermane, "زيدان" Zidane). A word that
+    starts with a consonant starts so in Latin too. Its written vowels bind: alef (and ع) is a vowel, with an "a" or
     "e" inside a word ("حسان" is Hassan); ي is an "i" or "e" ("حسين" is Hussein, never Hassan), and after an opening
     alef or ع one vowel with them ("عيسى" Isa, "أيمن" Ayman, never Amin), and closing a word of four letters or more
-    also an "a", as Persian writes alef maqsura with ی ("مرتضی" Morteza, "موسی" Musa); و is a "v" or an "o"
-    or "u"; ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
+    also an "a", as Persian writes alef maqsura with ی ("مرتضی" Morteza, "موسی" Musa); و is a "v" or an "o" or "u";
+    ى leaves the vowel open. ج is "j" ("i" in a skeleton), "dj" ("d") or Egyptian "g" ("Djamel", "Gamal"). Some
     letters have several Latin spellings (`_LATIN_SPELLINGS`; `hebrew`: `_HEBREW_SPELLINGS`).
     """
     last = len(token) - 1
