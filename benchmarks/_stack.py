@@ -54,7 +54,7 @@ def database(server: str, existing: str | None) -> Iterator[str]:
     try:
         upgrade(url)
         started = time.perf_counter()
-        settings = Settings(database_url=url, sources_file=SOURCES, _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(database_url=url, sources_file=SOURCES, _env_file=None)
         reports = refresh_all(settings)
         print(f"imported {len(reports)} lists in {time.perf_counter() - started:.1f}s", flush=True)
         yield url

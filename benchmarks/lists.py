@@ -28,9 +28,9 @@ def load_real_lists(
     stamp.append(sorted((p.name, p.stat().st_mtime) for p in (ROOT / "service" / "lists").glob("*.py")))
     if CACHE.exists():
         try:
-            cached_stamp, entries, versions = pickle.loads(CACHE.read_bytes())
+            cached_stamp, cached_entries, cached_versions = pickle.loads(CACHE.read_bytes())
             if cached_stamp == stamp:
-                return entries, versions
+                return cached_entries, cached_versions
         except Exception:
             pass
     entries = []

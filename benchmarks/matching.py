@@ -283,8 +283,8 @@ def main() -> None:
     ]
     for q, lst, _ in seeds:
         res = index.screen(Query(q), cfg)
-        hits = [m for m in index.search(Query(q), cfg) if m.entry.list_id == lst]
-        best = f"{hits[0].matched_name} {hits[0].score:.2f}" if hits else "MISSED"
+        on_list = [m for m in index.search(Query(q), cfg) if m.entry.list_id == lst]
+        best = f"{on_list[0].matched_name} {on_list[0].score:.2f}" if on_list else "MISSED"
         row(f"seed {q!r} → {lst}", f"{res.decision.value}", best)
     for q in ("RT Soft", "Bitteria", "Kontron"):
         res = index.screen(Query(q), cfg)
@@ -294,14 +294,14 @@ def main() -> None:
     abjad_names(entries, versions, cfg)
 
     rng = random.Random(7)
-    names = [n.value for e in entries for n in e.names]
+    listed = [n.value for e in entries for n in e.names]
     mixed: list[str] = []
     for _ in range(args.queries // 2):
-        text = list(rng.choice(names))
-        if len(text) > 4:
-            i = rng.randrange(len(text))
-            text[i] = rng.choice("aeiouxyz")
-        mixed.append("".join(text))
+        letters = list(rng.choice(listed))
+        if len(letters) > 4:
+            i = rng.randrange(len(letters))
+            letters[i] = rng.choice("aeiouxyz")
+        mixed.append("".join(letters))
     mixed += [q.name for q in negs][: args.queries - len(mixed)]
     rng.shuffle(mixed)
     # Cold caches: the negatives above were screened already, so forget their neighbourhoods and normalisations.
