@@ -464,11 +464,6 @@ class MatcherIndex:
         """Pairs of vocabulary tokens the scorer relates (each counted once)."""
         return self._graph.edge_count // 2
 
-    def clear_caches(self) -> None:
-        """Forget per-token lookups and name normalisations (benchmarks measure cold)."""
-        self._tokens.clear()
-        normalise_name.cache_clear()
-
     # --- query tokens -----------------------------------------------------------------------------------------
 
     def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False, hebrew: bool = False) -> _Token:
