@@ -385,8 +385,9 @@ _MARKED_SOUND = re.compile(r"([dkt])h+")  # after `_ONE_LETTER`: "gh" is "kh" th
 # Maghrebi "Belgacem" Belkasem), ض and ذ "d", "dh" or Persian "z" ("Zia"), س French "c", ط and ت "t" or "th".
 _LATIN_SPELLINGS = {"k": "(?:k|gh?)", "g": "gh?", "d": "(?:dh?|z)", "t": "th?", "s": "[sc]"}
 # Hebrew ב is "b" or "v" ("שרביט" Sharvit), and a closing ה a vowel that Latin spellings write without it
-# ("דניאלה" Daniela); Arabic ب is "b", and a closing ه "h" (Taha, Wahbeh).
-_HEBREW_SPELLINGS = {**_LATIN_SPELLINGS, "b": "[bv]"}
+# ("דניאלה" Daniela); Arabic ب is "b", and a closing ه "h" (Taha, Wahbeh). Hebrew has no ض, ذ, ق or غ: its ד is "d"
+# and its ק and opening כ "k".
+_HEBREW_SPELLINGS = {**_LATIN_SPELLINGS, "b": "[bv]", "d": "d", "k": "k"}
 # An unwritten short vowel is one sound; a second one is a vowel after an ع the letters drop ("معتصم" Moatasem), but
 # never an i or u, which would make a diphthong the name writes with ي or و ("حسن" Hasan is never Hossein).
 _VOWEL_RUN = "(?:[aeiou][aeo]?)?"
@@ -428,6 +429,9 @@ _MAQSURA_MIN_AT = 3  # the position a closing ی must have to be read as alef ma
 # al-Mashhadani), and the Persian and Urdu readings of ث "th" and ذ "dh", which Latin spells "s" and "z" ("ثاقب"
 # Saqib).
 _ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh": "z", "th": "s", "dh": "z", "hh": "h"}
+# Hebrew letters romanise as one letter each ("h" for the "kh" of כ, "c" for צ), so only the pairs Latin skeletons
+# fold are one letter there: "ts" and "tz", and "hh" written once.
+_ONE_HEBREW_LETTER = {pair: _ONE_LATIN_LETTER[pair] for pair in ("ts", "tz", "hh")}
 
 
 @lru_cache(maxsize=100_000)
@@ -479,7 +483,7 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     parts = []
     i = 0
     while i <= last:
-        folded = _ONE_LATIN_LETTER.get(token[i : i + 2])
+        folded = (_ONE_HEBREW_LETTER if hebrew else _ONE_LATIN_LETTER).get(token[i : i + 2])
         if folded is None:
             parts.append(letters[i])
             i += 1

@@ -121,6 +121,12 @@ _ARABIC_LETTER = "\u0620-\u063f\u0641-\u064a\u066e-\u06d3"
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_ARTICLE = re.compile(f"(?<![{_ARABIC_LETTER}])\u0627\u0644(?=[{_ARABIC_LETTER}]{{3}})")
 _ARABIC_AYN_OPENING = re.compile(f"(?<![{_ARABIC_LETTER}])\u0639")
+# Hebrew ע opening a word carries its vowel too ("עמוס" Amos), unless a ו or י after it writes the vowel ("עומר" Omer,
+# "עידן" Idan); כ opening a word is "k", hardened by a dagesh the letters do not show ("כהן" Kohen, "כץ" Katz), where
+# inside one it is "kh" ("מרדכי" Mordekhai).
+_HEBREW_LETTER = "\u05d0-\u05ea"
+_HEBREW_AYIN_OPENING = re.compile(f"(?<![{_HEBREW_LETTER}])\u05e2(?![\u05d5\u05d9])")
+_HEBREW_KAF_OPENING = re.compile(f"(?<![{_HEBREW_LETTER}])\u05db")
 # "الله" closing a compound name, joined or written apart ("عبد الله", "حمد الله"), is one word with it in Latin
 # ("Abdullah", "Hamdullah", "Rahmatollah"), the article's vowel taking any colour: glued on with an open vowel.
 _ALLAH_CLOSING = re.compile(f"(?<=[{_ARABIC_LETTER}]) ?\u0627\u0644\u0644\u0647(?![{_ARABIC_LETTER}])")
@@ -266,7 +272,8 @@ def to_latin(text: str) -> str:
     text = _ALLAH_CLOSING.sub("ellh", _ARABIC_MARKS.sub("", text))
     text = _PERSIAN_SUFFIX.sub("", text)
     text = _ARABIC_ARTICLE.sub("al ", text)
-    text = _ARABIC_AYN_OPENING.sub("a", text).translate(_TABLE)
+    text = _ARABIC_AYN_OPENING.sub("a", text)
+    text = _HEBREW_KAF_OPENING.sub("k", _HEBREW_AYIN_OPENING.sub("a", text)).translate(_TABLE)
     if text.isascii():
         return text
     return unidecode(_HAN.sub(_han, _HANGUL_SYLLABLE.sub(_hangul, text))).lower()

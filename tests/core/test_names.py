@@ -635,6 +635,10 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("מוחמד יעקב", "Mohammad Yakoob"),  # Hebrew letters, و/ו as a vowel
         ("משה שרביט", "Moshe Sharvit"),  # Hebrew ב is also "v"
         ("דניאלה וייס", "Daniella Weiss"),  # a closing ה is a vowel Latin writes without it
+        ("משה כהן", "Moshe Kohen"),  # כ opening a word is "k", inside one "kh"
+        ("מרדכי לוי", "Mordekhai Levi"),
+        ("עמוס עוז", "Amos Oz"),  # ע opening a word carries its vowel, or a ו after it writes it
+        ("עומר כץ", "Omer Katz"),
         ("سعيد باهاجى", "Said Bahaji"),  # ى leaves the vowel open ("i" in Persian, "a" in "موسى" Musa)
         ("اسماعیل احمدی‌مقدم", "Ismael Ahmadi-Moqaddam"),  # the non-joiner breaks a compound, ق is also "q"
         ("عبد الله احمد", "Abdullah Ahmed"),  # a closing الله is one word with its name
@@ -684,6 +688,10 @@ def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin:
         ("حسن فارع", "Husayn Fa'ur"),
         ("حنانه حسنی", "Hananeh HOSSEINI"),
         ("ربى عبدالله", "RAJAB Abdallah"),
+        # Hebrew has no ذ or ض read "z", and its opening כ is "k": Mordekhai is not Mirzaei, Kohen not Khan.
+        ("מרדכי אחמד", "Ahmed MIRZAEI"),
+        ("מוחמד כהן", "Mohammed KHAN"),
+        ("עתי חוסין", "Husayn TAJ"),  # an opening ע is a vowel: Ati, never Taj
     ],
 )
 def test_abjad_written_vowels_and_consonants_bind(abjad: str, latin: str) -> None:
