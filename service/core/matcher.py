@@ -152,8 +152,8 @@ class _Token:
     sims: npt.NDArray[np.float64]
     weight: float | None  # None: the vocabulary weight applies
     similar: dict[str, float] | None = None  # `ids`/`sims` as strings, made when a name is first scored against it
-    # A token of an abjad-written query: `ids`/`sims` add the Latin-written tokens with its consonants (for the
-    # blocking and the bound); the scorer pairs those by rule and looks up only the relations by spelling, these.
+    # What the scorer looks up, where it differs from `ids`/`sims`: nothing for a token of an abjad-written query,
+    # whose `ids`/`sims` are the Latin-written tokens its letters may spell (the scorer pairs those by rule).
     spelled: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]] | None = None
 
 
@@ -288,7 +288,7 @@ class MatcherIndex:
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
-        # Per-token lookups by (token, the config's token key, the abjad credit added, 0 for none).
+        # Per-token lookups by (token, the config's token key, the abjad credit, 0 if not abjad-written, Hebrew or not).
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float, bool], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
@@ -485,7 +485,7 @@ class MatcherIndex:
             # Against a Latin-written name the scorer pairs an abjad-written part by rule only (`abjad_similarity`:
             # a consonant key, then the spellings `abjad_pattern` allows), and against an abjad-written one only the
             # same letters: the relations by spelling relate nothing, and a key alone relates other vowels.
-            found.spelled = (ids, sims)
+            found.spelled = (EMPTY_IDS, EMPTY_SIMS)
             keys = abjad_keys(token) if kind == STRONG else ()
             by_key = [i for k in keys for i in self._by_consonants.get(k, EMPTY_IDS).tolist() if i != own_id]
             if by_key:  # compiling the pattern costs more than the rest: only where a key is found
