@@ -693,7 +693,7 @@ def compare_names(
             weight = mass_a[i] + mass_b[j]
             ka, kb = a_kinds[i], b_kinds[j]
             if ka == STRONG and kb == STRONG:
-                strong += 1
+                strong += x != _ABD and y != _ABD
             elif ka == INITIAL or kb == INITIAL:
                 initial_sides.append((ka == INITIAL, kb == INITIAL))
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
@@ -1066,15 +1066,29 @@ def _has_core(name: NormName) -> bool:
     return any(k in _CORE_KINDS for k in name.kinds)
 
 
+# "Abd al-" however written ("Abdul", "Abdel", "Abdur", "عبد ال"), which `name_rules` sets apart from its name: half of
+# one given name ("Abd al-Aziz", servant of the Mighty), never a name part of its own.
+_ABD = "abdul"
+
+
+def _parts(name: NormName) -> int:
+    """The name parts OFAC FAQ 5 counts: the strong parts, "abdul" and its name counted once."""
+    abd = name.tokens.count(_ABD)
+    return name.strong_count - abd if name.strong_count > abd else name.strong_count
+
+
 def _single_part(a: NormName, b: NormName, strong: int, initials: int, person: bool) -> bool:
-    """OFAC FAQ 5: true when only one name part matches although a side has several parts.
+    """OFAC FAQ 5: true when only one name part matches although a side has several parts (`strong` counts the
+    matched pairs of strong parts but "abdul": "Abdul Aziz" is one given name, and "Abdul Aziz al-Qasir" against the
+    alias "Abdul Aziz" matches one part of two).
 
     For organisations a one-word query ("Kominvex") against a longer listed name ("Kominvex DOO Beograd") is how
     companies are searched, so the rule applies only when both organisation names have several parts.
     """
-    if max(a.strong_count, b.strong_count) < 2:
+    parts_a, parts_b = _parts(a), _parts(b)
+    if max(parts_a, parts_b) < 2:
         return False
-    if not person and min(a.strong_count, b.strong_count) < 2:
+    if not person and min(parts_a, parts_b) < 2:
         return False
     if strong >= 2:
         return False

@@ -231,6 +231,17 @@ def test_a_compound_with_al_din_is_one_name_part() -> None:
     assert score_names("Mohammed Shamsuddin", "Mohammed Shahabuddin", PERSON) < CFG.review_threshold
 
 
+def test_abd_al_and_its_name_are_one_name_part() -> None:
+    # "Abdul Aziz" is one given name (Abd al-Aziz), however written: matching it alone is one part of several.
+    assert score_names("Abdul Aziz Al-Qasir", "Abdul Aziz", PERSON) <= CFG.single_part_cap
+    assert score_names("Abdulkadir Soylu", "ABDULKADIR", PERSON) <= CFG.single_part_cap
+    assert score_names("عبد العزيز آل قصير", "Abdul Aziz", PERSON) <= CFG.single_part_cap
+    assert score_names("Abdel Rahman", "Abdul Rahman Yasin", PERSON) <= CFG.single_part_cap
+    # The given name alone against itself, and the whole name in any order and spelling, still match.
+    assert score_names("Abdelaziz", "Abdul Aziz", PERSON) == 1.0
+    assert score_names("Abdul Rahman Yasin", "YASIN, Abdurrahman", PERSON) == 1.0
+
+
 def test_swapped_nasab_is_another_person() -> None:
     assert score_names("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", PERSON) <= CFG.single_part_cap
     assert score_names("Salman bin Muhammad", "SALMAN BIN MUHAMMAD", PERSON) == 1.0
