@@ -113,8 +113,9 @@ _ALIASES: dict[str, str] = {
     "former soviet union": "SU",
 }
 
-# Nationalities written as adjectives (EU annexes, UK "Russian"), and the few country names the EU writes its own way.
-# "Congolese" names two countries and is left out; adjectives `_ALIASES` already holds ("palestinian") are not repeated.
+# Nationalities written as adjectives (EU annexes, UK "Russian"), and the few country names the EU writes its own way
+# ("Democratic Republic Congo", "Trinidad"). "Congolese" names two countries and is left out; adjectives `_ALIASES`
+# already holds ("palestinian") and names pycountry resolves ("Myanmar") are not repeated.
 _DEMONYMS: dict[str, str] = {
     "russian": "RU",
     "iranian": "IR",
@@ -183,16 +184,13 @@ _DEMONYMS: dict[str, str] = {
     "ethiopian": "ET",
     "kenyan": "KE",
     "cuban": "CU",
-    "myanmar": "MM",
     "democratic republic congo": "CD",
     "democratic people’s republic of korea": "KP",
     "trinidad": "TT",
-    "trinidad and tobago": "TT",
     "norwegian": "NO",
     "senegalese": "SN",
     "swiss": "CH",
     "australian": "AU",
-    "bosnia and herzegovina": "BA",
     "burmese": "MM",
     "belgian": "BE",
     "cypriot": "CY",
