@@ -486,17 +486,23 @@ class MatcherIndex:
             # a consonant key, then the spellings `abjad_pattern` allows), and against an abjad-written one only the
             # same letters: the relations by spelling relate nothing, and a key alone relates other vowels.
             found.spelled = (EMPTY_IDS, EMPTY_SIMS)
-            keys = abjad_keys(token) if kind == STRONG else ()
-            by_key = [i for k in keys for i in self._by_consonants.get(k, EMPTY_IDS).tolist() if i != own_id]
-            if by_key:  # compiling the pattern costs more than the rest: only where a key is found
-                spells, tokens = abjad_pattern(token, hebrew).fullmatch, graph.tokens
-                by_key = sorted({i for i in by_key if spells(tokens[i])})
-            found.ids = np.array(by_key, dtype=np.int32)
+            latin = self._latin_spelled(token, hebrew) if kind == STRONG else []
+            found.ids = np.array(sorted({i for i in latin if i != own_id}), dtype=np.int32)
             found.sims = np.full(len(found.ids), cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:
             self._tokens.clear()  # one atomic step: API threads share the index
         self._tokens[key] = found
         return found
+
+    def _latin_spelled(self, text: str, hebrew: bool) -> list[int]:
+        """Vocabulary ids of the Latin-written strong tokens the abjad-written `text` may spell: those with one of its
+        consonant keys, the only lookup the index has, that `abjad_pattern` allows (`abjad_similarity`); most tokens
+        sharing a key are other vowels ("mohammadi" for "مهدی")."""
+        by_key = [i for key in abjad_keys(text) for i in self._by_consonants.get(key, EMPTY_IDS).tolist()]
+        if not by_key:
+            return by_key  # compiling the pattern costs more than the rest: only where a key is found
+        spells, tokens = abjad_pattern(text, hebrew).fullmatch, self._graph.tokens
+        return [i for i in by_key if spells(tokens[i])]
 
     def _misspelling_weight(self, ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64]) -> float:
         """The weight of a token the lists do not contain: most likely a misspelling of its closest listed token, it
@@ -527,8 +533,7 @@ class MatcherIndex:
         return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
 
     def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
-        hebrew = norm.script == "Hebrew"
-        infos = [self._token(t, k, cfg, norm.abjad, hebrew) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        infos = [self._token(t, k, cfg, norm.abjad, norm.hebrew) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
@@ -622,18 +627,12 @@ class MatcherIndex:
         neighbouring Latin-written tokens that joined may spell one part (`names.written_pairs`), linked to it."""
         start = self._postings_start
         tokens = self._graph.tokens
-        hebrew = norm.script == "Hebrew"
+        hebrew = norm.hebrew
         for joined, pair in abjad_joins(norm):
-            # A consonant key is what the index can look up; only the spellings `abjad_pattern` allows pair
-            # (`abjad_similarity`), and most tokens sharing a key are other vowels ("mohammadi" for "مهدی").
-            for key in abjad_keys(joined):
-                latin = self._by_consonants.get(key)
-                if latin is None:
-                    continue
-                spells = abjad_pattern(joined, hebrew).fullmatch  # compiled only where a key is found (cached)
-                ids = [i for i in latin.tolist() if spells(tokens[i])]
-                for i in ids:
-                    variants.bounded.update(self._postings[start[i] : start[i + 1]].tolist())
+            ids = self._latin_spelled(joined, hebrew)
+            for i in ids:
+                variants.bounded.update(self._postings[start[i] : start[i + 1]].tolist())
+            if ids:
                 variants.link(pair, ids)
         if not len(self._pair_key):
             return
@@ -644,6 +643,8 @@ class MatcherIndex:
                 probe = hash(key)
                 a = int(np.searchsorted(self._pair_key, probe, side="left"))
                 b = int(np.searchsorted(self._pair_key, probe, side="right"))
+                if a == b:
+                    continue
                 spells = abjad_pattern(token, hebrew).fullmatch
                 spelled: dict[tuple[int, int], bool] = {}  # a pair of tokens recurs in many names
                 for name, (first, second) in zip(

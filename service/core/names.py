@@ -148,6 +148,11 @@ class NormName:
         return self.script in ABJAD_SCRIPTS
 
     @property
+    def hebrew(self) -> bool:
+        """Written in Hebrew letters, which `abjad_pattern` reads its own way."""
+        return self.script == "Hebrew"
+
+    @property
     def has_words(self) -> bool:
         """False for names made only of initials, which never match anything on their own."""
         return self.strong_count > 0 or any(k != INITIAL for k in self.kinds)
@@ -638,7 +643,7 @@ def compare_names(
             elif cross:
                 if y in no_j and "j" in x:
                     continue
-                sim = abjad_similarity(x, kx, y, b_kinds[j], config, a.script == "Hebrew")
+                sim = abjad_similarity(x, kx, y, b_kinds[j], config, a.hebrew)
             elif x == y:
                 sim = 1.0
             elif exact_only or same_abjad:
@@ -1039,7 +1044,7 @@ def written_pairs(name: NormName) -> list[tuple[str, tuple[int, int]]]:
 def _abjad_join_candidates(a: NormName, b: NormName, config: MatchConfig, no_j: Collection[str]) -> list[_Candidate]:
     """Spacing variants across scripts (`abjad_similarity`): two parts of the abjad-written `a` whose letters, joined,
     a Latin part of `b` may spell, and a part of `a` that two neighbouring Latin parts of `b` may spell joined."""
-    hebrew = a.script == "Hebrew"
+    hebrew = a.hebrew
     found: list[_Candidate] = []
     for joined, pair in abjad_joins(a):
         for j, y in enumerate(b.tokens):
