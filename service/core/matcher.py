@@ -696,7 +696,8 @@ class MatcherIndex:
         if not names and not extra_entries:
             return []
         similar = {t: self._similar(info) for t, info in zip(norm.tokens, infos, strict=True)}
-        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar)
+        spaced = variants.exact.union(variants.bounded)
+        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar, spaced)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
         """Search and decide CLEAR / REVIEW / BLOCK for one counterparty (rules in service.core.screening)."""
@@ -742,8 +743,11 @@ class MatcherIndex:
         eligible: EntryFilter | None,
         weights: Mapping[str, float] | None,
         similar: Mapping[str, Mapping[str, float]] | None,
+        spaced: set[int] | None = None,
     ) -> list[Match]:
-        """Score `name_ids` and the names of identifier hits; each entity's best name, best entities first."""
+        """Score `name_ids` and the names of identifier hits; each entity's best name, best entities first. Only the
+        `spaced` names (None: every name) are compared for spacing variants: the search's exact lookups found every
+        name a variant joins to the query."""
         best: dict[int, tuple[float, int, NameComparison]] = {}
         person = query.entity_type is EntityType.PERSON
         query_masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
@@ -761,6 +765,7 @@ class MatcherIndex:
                 similar=similar,
                 masses=(query_masses, self._listed_masses(name_id)) if precomputed else None,
                 principal=self._principal.get(name_id, ()),
+                spaced=spaced is None or name_id in spaced,
             )
             if comparison.score < cfg.report_threshold and not keep_low:
                 return

@@ -597,6 +597,7 @@ def compare_names(
     similar: Mapping[str, Mapping[str, float]] | None = None,
     masses: tuple[Sequence[float], Sequence[float]] | None = None,
     principal: Collection[str] = (),
+    spaced: bool = True,
 ) -> NameComparison:
     """Score two normalised names in 0..1 by order-free token alignment, with the OFAC one-part and number caps.
 
@@ -606,6 +607,8 @@ def compare_names(
     `word_similarity`, it only saves the work. `principal` are `b`'s principal parts when `b` is a listed name
     (`principal_parts`): a person's omitted surname or first given name weighs as a different part, not as an
     omitted middle name. Only the listed side's are used, so the query's word order never changes a score.
+    `spaced=False` says the caller knows that no spacing variant joins the two names (`join_candidates` would find
+    none: the index's exact lookups met no variant), so they are not looked for.
     """
     a_tokens, b_tokens, a_kinds, b_kinds = a.tokens, b.tokens, a.kinds, b.kinds
     if not a_tokens or not b_tokens or not a.has_words or not b.has_words:
@@ -668,8 +671,8 @@ def compare_names(
                     candidates.append((-sim, x, y, (i,), (j,)))
     if cross:
         candidates.extend(_abjad_join_candidates(a, b, config, no_j))
-    elif native or same_abjad:
-        pass  # one token per character on both sides, or the letters decide
+    elif native or same_abjad or not spaced:
+        pass  # one token per character on both sides, or the letters decide, or no variant to find
     elif unfolded is None:
         candidates.extend(join_candidates(a, b))
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y

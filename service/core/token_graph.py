@@ -55,11 +55,12 @@ class TokenGraph:
             for pool in (self._long, *self._by_letter.values())
         }
         self._window_cache: dict[tuple[int, str], list[tuple[TokenIndex, IntArray, int, int]]] = {}
-        # Words that differ only by the h of an "sh" or "ch", grouped by their unhooked spelling (`digraph_similarity`).
-        spellings: dict[str, list[int]] = {}
+        # Words that differ only by the h of an "sh" or "ch" (`digraph_similarity`) share a group: per unhooked
+        # spelling a number, per vocabulary id its word's number (-1 for tokens too short to relate by spelling).
+        self._spelling_group: dict[str, int] = {}
+        self._group_of = np.full(len(self.tokens), -1, dtype=np.int32)
         for t in fuzzy:
-            spellings.setdefault(unhooked(t), []).append(self.ids[t])
-        self._digraphs = {key: np.array(group, dtype=np.int32) for key, group in spellings.items() if len(group) > 1}
+            self._group_of[self.ids[t]] = self._spelling_group.setdefault(unhooked(t), len(self._spelling_group))
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
@@ -115,26 +116,21 @@ class TokenGraph:
             sims.append(np.full(len(swaps), credit_swap(len(x), cfg)))
         long_hits = False
         bare = unhooked(x)
-        # The build finds a word's other spellings in its group; a token the lists do not hold checks its hits.
-        digraphs = self._digraphs.get(bare) if larger_only else None
+        group = self._spelling_group.get(bare, -2)  # -2: no vocabulary word is spelled so
         for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
-            short, tokens = cfg.fuzzy_first_letter_length, pool.tokens
-            # Pairs with a short token (the build's x is the shorter one): no shifted letters (`word_similarity`).
-            if len(at) and pool is not self._long and (len(x) < short or not larger_only):
-                keep = np.array(
-                    [min(len(x), len(tokens[i])) >= short or not shifted(x, tokens[i]) for i in at.tolist()],
-                    dtype=np.bool_,
-                )
-                at, raw = at[keep], raw[keep]
+            # A pair whose shorter token is below `fuzzy_first_letter_length` has no shifted letters
+            # (`word_similarity`): only same-letter pools hold such pairs, and a shifted token has x's own length.
+            if len(at) and pool is not self._long and len(x) < cfg.fuzzy_first_letter_length:
+                tokens = pool.tokens
+                same_length = np.flatnonzero(pool.lengths[at] == len(x)).tolist()
+                drop = [k for k in same_length if shifted(x, tokens[int(at[k])])]
+                if drop:
+                    at, raw = np.delete(at, drop), np.delete(raw, drop)
             if len(at):
                 hit_ids = pool_ids[at]
                 hit_sims = np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw))  # `credit`, elementwise
-                if digraphs is not None:
-                    hit_sims[np.isin(hit_ids, digraphs)] = cfg.digraph_similarity
-                elif not larger_only:
-                    same = [unhooked(tokens[i]) == bare for i in at.tolist()]
-                    hit_sims[np.array(same, dtype=np.bool_)] = cfg.digraph_similarity
+                hit_sims[self._group_of[hit_ids] == group] = cfg.digraph_similarity
                 ids.append(hit_ids)
                 sims.append(hit_sims)
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):

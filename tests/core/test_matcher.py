@@ -11,7 +11,7 @@ import pytest
 from service.core.match_config import MatchConfig
 from service.core.matcher import MatcherIndex, Query, _with_links
 from service.core.model import EntityType, Identifier, ListEntry, Name, NameKind, PartialDate, detect_script
-from service.core.names import compare_names, normalise_name
+from service.core.names import compare_names, join_candidates, normalise_name
 from service.core.screening import Decision
 from tests.conftest import shared_path
 
@@ -383,6 +383,32 @@ def test_spacing_variant_bound_keeps_every_name_at_the_threshold(real_index: Mat
         kept += int(passed.sum())
     assert reaching >= 50  # the sample does meet listed names as spacing variants
     assert kept < bounded / 4  # and the bound spares scoring most of the others
+
+
+def test_every_spacing_variant_is_met_by_an_exact_lookup(real_index: MatcherIndex) -> None:
+    """The scorer looks for spacing variants only in the names the search's exact lookups met (`spaced`): over every
+    listed name, each one a variant joins to the query (`join_candidates`) is among them, for real listed names glued
+    or split in two."""
+    index = real_index
+    rng = random.Random(23)
+    queries = ["Rami Makh Louf", "ALQAIDA", "CHANG MYONGC-HIN"]
+    for entry in rng.sample([e for e in index.entries if len(e.names[0].value.split()) > 1], 6):
+        words = entry.names[0].value.split()
+        k = rng.randrange(len(words) - 1)
+        queries.append(" ".join([*words[:k], words[k] + words[k + 1], *words[k + 2 :]]))
+        if len(words[k]) > 3:
+            cut = rng.randrange(1, len(words[k]))
+            queries.append(" ".join([*words[:k], words[k][:cut], words[k][cut:], *words[k + 1 :]]))
+    joined = 0
+    for text in queries:
+        norm = normalise_name(text)
+        variants = index._spacing_variants(norm)
+        spaced = variants.exact | variants.bounded
+        for name_id, listed in enumerate(index._names):
+            if join_candidates(norm, listed):
+                assert name_id in spaced, (text, listed.original)
+                joined += 1
+    assert joined >= 20  # the queries do meet listed names as spacing variants
 
 
 def test_csl_record_is_weighed_with_its_ofac_twin() -> None:
