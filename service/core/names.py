@@ -31,7 +31,7 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import split_countries, split_seat
-from service.core.translit import abjad_skeleton, skeleton, to_latin
+from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, skeleton, to_latin
 
 # Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they (and numbers) are blocking keys.
 STRONG = 0
@@ -421,7 +421,7 @@ def _latin_readings(token: str) -> list[str]:
         return [""]
     ch = token[0]
     found = [c + rest for rest in _latin_readings(token[1:]) for c in (_J_READINGS if ch == "j" else ch)]
-    folded = _ONE_LATIN_LETTER.get(token[:2])
+    folded = _one_letter(token[:2], _ONE_LATIN_LETTER)
     if folded is not None:
         found += [folded + rest for rest in _latin_readings(token[2:])]
     return found
@@ -437,6 +437,16 @@ _ONE_LATIN_LETTER = {"dj": "d", "kh": "h", "ph": "f", "ts": "c", "tz": "c", "zh"
 # Hebrew letters romanise as one letter each ("h" for the "kh" of כ, "c" for צ), so only the pairs Latin skeletons
 # fold are one letter there: "ts" and "tz", and "hh" written once.
 _ONE_HEBREW_LETTER = {pair: _ONE_LATIN_LETTER[pair] for pair in ("ts", "tz", "hh")}
+
+
+def _one_letter(pair: str, folds: Mapping[str, str]) -> str | None:
+    """The one Latin letter a pair of letters of an abjad-written token may be: a digraph `folds` holds, or the same
+    consonant written twice, which a Latin spelling doubles and its skeleton writes once ("الله" Allah, "alah"),
+    though the two may be two sounds ("مددی" Madadi)."""
+    folded = folds.get(pair)
+    if folded is None and len(pair) == 2 and pair[0] == pair[1] and pair[0] not in ABJAD_VOWEL_LETTERS:
+        return pair[0]
+    return folded
 
 
 @lru_cache(maxsize=100_000)
@@ -484,11 +494,15 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
             letters.append(_VOWEL_RUN)
         else:
             letters.append(spellings.get(ch, re.escape(ch)) + (run or "e?"))
-    # Two letters a Latin spelling writes as one ("مزهر" Mazhar, folded "mazar"; "ثاقب" Saqib).
+    # Two letters a Latin spelling writes as one ("مزهر" Mazhar, folded "mazar"; "ثاقب" Saqib; "الله" Allah).
+    folds = _ONE_HEBREW_LETTER if hebrew else _ONE_LATIN_LETTER
     parts = []
     i = 0
     while i <= last:
-        folded = (_ONE_HEBREW_LETTER if hebrew else _ONE_LATIN_LETTER).get(token[i : i + 2])
+        pair = token[i : i + 2]
+        folded = _one_letter(pair, folds)
+        if folded is not None and pair not in folds:
+            folded = spellings.get(folded, re.escape(folded))  # one consonant written twice, spelled as it may be
         if folded is None:
             parts.append(letters[i])
             i += 1
@@ -692,11 +706,9 @@ def compare_names(
     core = False  # a strong or number part matched with one of the other name
     merged = False
     joins: list[tuple[int, int]] = []  # per spacing-variant pair: the strong parts it covers on side a, on side b
-    for negative, x, y, ia, ib in candidates:
+    for negative, x, y, ia, ib in _aligned(candidates, len(a_tokens), len(b_tokens)):
         if len(ia) == 1 and len(ib) == 1:
             i, j = ia[0], ib[0]
-            if used_a[i] or used_b[j]:
-                continue
             used_a[i] = used_b[j] = True
             weight = mass_a[i] + mass_b[j]
             ka, kb = a_kinds[i], b_kinds[j]
@@ -707,8 +719,6 @@ def compare_names(
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
                 core = True
         else:
-            if any(used_a[i] for i in ia) or any(used_b[j] for j in ib):
-                continue
             for i in ia:
                 used_a[i] = True
             for j in ib:
@@ -839,6 +849,53 @@ def compare_names(
         countries=(a.countries, b.countries),
         name_rules=rules,
     )
+
+
+def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> list[_Candidate]:
+    """The pairs an alignment keeps, from `candidates` sorted best first: each token in one pair at most, best pairs
+    first. Where that leaves a token on each side without a partner, a pair gives way to two equally similar ones that
+    pair them too: "محمد" may spell Mohamed or Mahmoud and "محمود" only Mahmoud, so against "Mohamed Mahmoud" the
+    first-come "محمد"/Mahmoud makes way for "محمد"/Mohamed and "محمود"/Mahmoud (a tie, which the greedy order cannot
+    settle). Only ties change hands: a better pair always stays."""
+    used_a = [False] * size_a
+    used_b = [False] * size_b
+    kept: list[_Candidate] = []
+    for candidate in candidates:
+        ia, ib = candidate[3], candidate[4]
+        if any(used_a[i] for i in ia) or any(used_b[j] for j in ib):
+            continue
+        for i in ia:
+            used_a[i] = True
+        for j in ib:
+            used_b[j] = True
+        kept.append(candidate)
+    if all(used_a) or all(used_b):
+        return kept
+    single = [c for c in candidates if len(c[3]) == 1 and len(c[4]) == 1]
+    while (swap := _tie_swap(kept, single, used_a, used_b)) is not None:
+        held, taken, freed = swap
+        kept[held] = taken
+        kept.append(freed)
+        used_a[taken[3][0]] = used_b[freed[4][0]] = True
+    return sorted(kept)
+
+
+def _tie_swap(
+    kept: list[_Candidate], single: list[_Candidate], used_a: list[bool], used_b: list[bool]
+) -> tuple[int, _Candidate, _Candidate] | None:
+    """A kept one-token pair that two pairs as similar can replace, as (its position in `kept`, the two): one pairs its
+    side-b token with a side-a token left without a partner, the other its side-a token with a side-b token left
+    without one."""
+    holder = {c[4][0]: n for n, c in enumerate(kept) if len(c[3]) == 1 and len(c[4]) == 1}
+    for taken in single:
+        held = holder.get(taken[4][0])
+        if used_a[taken[3][0]] or held is None or kept[held][0] != taken[0]:
+            continue
+        giver = kept[held][3][0]
+        for freed in single:
+            if freed[3][0] == giver and not used_b[freed[4][0]] and freed[0] == taken[0]:
+                return held, taken, freed
+    return None
 
 
 def principal_parts(

@@ -198,11 +198,13 @@ _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 # "Reyes", "Yeung", the pinyin syllable "Ye" and Korean "Pyong" keep theirs.
 _BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
-# (ج, ي are letters of their own).
+# (ج, ي are letters of their own). A consonant written twice is two letters too ("مددی" Madadi; a doubled sound is
+# written once), where a Latin spelling may write one (`names.abjad_pattern`); the letters that also write vowels
+# are read once ("عامر" Amer: ع and alef are both "a"; "بابایی" Babaei).
+ABJAD_VOWEL_LETTERS = "aeiouvyj"
 _ABJAD_FOLDS = tuple(fold for fold in _FOLDS_KEEPING_J_Y if len(fold[0]) == 1)
 _DOUBLES = re.compile(r"(.)\1+")
-# In an abjad-written token "hh" is two letters: a digraph's h and ه ("شهاب" Shahab), ح and ه.
-_ABJAD_DOUBLES = re.compile(r"([^h])\1+")
+_ABJAD_DOUBLES = re.compile(f"([{ABJAD_VOWEL_LETTERS}])\\1+")
 # Hangul: each syllable block is a name part ("김병철" = Kim Pyong Chol), romanised letter by letter the way the
 # sanctions lists write North Korean names (McCune-Reischauer without diacritics: 김정은 = Kim Jong Un, 최 = Choe).
 _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")

@@ -667,6 +667,13 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         ("امیرعلی رضا زاده", "Amirali REZAZADEH"),
         ("معتصم علي", "Moatasem Ali"),  # two short vowels either side of ع, which no Latin letter writes
         ("حسن روحانی", "Hassan ROUHANI"),
+        ("حسن مددی", "MADADI Hassan"),  # a consonant written twice is two letters, with a vowel between
+        ("علي مملوك", "Ali MAMLUK"),
+        ("عبدالله حسن", "ABDALLAH Hassan"),  # or one that Latin doubles and a skeleton writes once
+        ("عامر علي", "Amer Ali"),  # ع and alef, both "a", are one vowel
+        # "محمد" may spell Mohamed or Mahmoud, "محمود" only Mahmoud: both pair, in either order.
+        ("محمد محمود", "Mohamed Mahmoud"),
+        ("محمود محمد علي", "Ali Mohamed Mahmoud"),
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
