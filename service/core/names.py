@@ -85,6 +85,7 @@ PARTICLE_SPELLINGS = frozenset(
 # "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
 # that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
 _DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
+_DIN_TOKENS = _DIN_SPELLINGS | {skeleton(spelling) for spelling in _DIN_SPELLINGS}
 PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
@@ -517,10 +518,16 @@ def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebr
     `x` allows (`abjad_pattern`) is the same name part in all likelihood, but its unwritten vowels keep the credit
     below an exact match; particles and numbers must be equal."""
     if kx != STRONG or ky != STRONG:
-        return 1.0 if x == y else 0.0
+        return 1.0 if x == y else config.abjad_similarity if y in abjad_particle_partners(x) and kx == ky else 0.0
     if consonant_key(y) not in abjad_keys(x):
         return 0.0
     return config.abjad_similarity if abjad_pattern(x, hebrew).fullmatch(y) else 0.0
+
+
+def abjad_particle_partners(token: str) -> frozenset[str]:
+    """The other Latin spellings an abjad-written particle pairs with (`abjad_similarity`): the "Din" closing a
+    compound given name is "din", "dine" or "deen" in Latin ("نور الدين" Noureddine, "سيف الدين" Seifeddine)."""
+    return _DIN_TOKENS - {token} if token in _DIN_TOKENS else _EMPTY
 
 
 def gender_forms(x: str, y: str) -> bool:

@@ -282,6 +282,8 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     queries += [Query(n, EntityType.PERSON) for n in ("محمود سالار کیا", "مهدی علی پور", "سلمان آدینه وند")]
     # And the other way: one word in Persian, two in Latin ("Mohammad-Hossein"), by the joined Latin parts' keys.
     queries += [Query(n, EntityType.PERSON) for n in ("محمدحسین سپهر", "احمدرضا رادان", "محمدرضا محمد پور")]
+    # A compound's closing "Din" against its Latin spellings ("Noureddine"), and two names محمد may both spell.
+    queries += [Query(n, EntityType.PERSON) for n in ("محمد سيف الدين", "نور الدين بن علي", "محمد محمود")]
     # Negatives whose consonant keys meet many Latin tokens of other vowels (ABJAD_NEGATIVES).
     queries += [Query(n, EntityType.PERSON) for n in ABJAD_NEGATIVES]
     compared = 0

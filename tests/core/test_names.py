@@ -674,6 +674,8 @@ def test_syllables_with_different_initial_consonants_are_different_syllables() -
         # "محمد" may spell Mohamed or Mahmoud, "محمود" only Mahmoud: both pair, in either order.
         ("محمد محمود", "Mohamed Mahmoud"),
         ("محمود محمد علي", "Ali Mohamed Mahmoud"),
+        ("نور الدين علي", "Noureddine Ali"),  # a compound's "Din" is "din", "dine" or "deen" in Latin
+        ("محمد سيف الدين", "Mohammad SEIFEDDINE"),
     ],
 )
 def test_abjad_names_meet_latin_spellings_on_their_consonants(abjad: str, latin: str) -> None:
