@@ -867,19 +867,26 @@ def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> list[_Ca
     used_a = [False] * size_a
     used_b = [False] * size_b
     kept: list[_Candidate] = []
+    passed: list[_Candidate] = []  # one-token pairs passed over for a token already taken
     for candidate in candidates:
         ia, ib = candidate[3], candidate[4]
-        if any(used_a[i] for i in ia) or any(used_b[j] for j in ib):
-            continue
-        for i in ia:
-            used_a[i] = True
-        for j in ib:
-            used_b[j] = True
+        if len(ia) == 1 and len(ib) == 1:
+            i, j = ia[0], ib[0]
+            if used_a[i] or used_b[j]:
+                passed.append(candidate)
+                continue
+            used_a[i] = used_b[j] = True
+        else:
+            if any(used_a[i] for i in ia) or any(used_b[j] for j in ib):
+                continue
+            for i in ia:
+                used_a[i] = True
+            for j in ib:
+                used_b[j] = True
         kept.append(candidate)
-    if all(used_a) or all(used_b):
+    if not passed or all(used_a) or all(used_b):
         return kept
-    single = [c for c in candidates if len(c[3]) == 1 and len(c[4]) == 1]
-    while (swap := _tie_swap(kept, single, used_a, used_b)) is not None:
+    while (swap := _tie_swap(kept, passed, used_a, used_b)) is not None:
         held, taken, freed = swap
         kept[held] = taken
         kept.append(freed)
@@ -888,18 +895,21 @@ def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> list[_Ca
 
 
 def _tie_swap(
-    kept: list[_Candidate], single: list[_Candidate], used_a: list[bool], used_b: list[bool]
+    kept: list[_Candidate], passed: list[_Candidate], used_a: list[bool], used_b: list[bool]
 ) -> tuple[int, _Candidate, _Candidate] | None:
-    """A kept one-token pair that two pairs as similar can replace, as (its position in `kept`, the two): one pairs its
-    side-b token with a side-a token left without a partner, the other its side-a token with a side-b token left
-    without one."""
+    """A kept one-token pair that two pairs as similar, passed over for its tokens, can replace, as (its position in
+    `kept`, the two): one pairs its side-b token with a side-a token left without a partner, the other its side-a
+    token with a side-b token left without one."""
+    waiting = [c for c in passed if not used_a[c[3][0]]]
+    if not waiting:
+        return None
     holder = {c[4][0]: n for n, c in enumerate(kept) if len(c[3]) == 1 and len(c[4]) == 1}
-    for taken in single:
+    for taken in waiting:
         held = holder.get(taken[4][0])
-        if used_a[taken[3][0]] or held is None or kept[held][0] != taken[0]:
+        if held is None or kept[held][0] != taken[0]:
             continue
         giver = kept[held][3][0]
-        for freed in single:
+        for freed in passed:
             if freed[3][0] == giver and not used_b[freed[4][0]] and freed[0] == taken[0]:
                 return held, taken, freed
     return None
