@@ -516,7 +516,8 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
 def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebrew: bool = False) -> float:
     """Credited similarity of a token of an abjad-written name (`x`) and one of a Latin-written name: a Latin spelling
     `x` allows (`abjad_pattern`) is the same name part in all likelihood, but its unwritten vowels keep the credit
-    below an exact match; particles and numbers must be equal."""
+    below an exact match; particles and numbers must be equal, but for the spellings of a compound's "Din"
+    (`abjad_particle_partners`)."""
     if kx != STRONG or ky != STRONG:
         return 1.0 if x == y else config.abjad_similarity if y in abjad_particle_partners(x) and kx == ky else 0.0
     if consonant_key(y) not in abjad_keys(x):

@@ -199,8 +199,8 @@ _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 _BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
 # (ج, ي are letters of their own). A consonant written twice is two letters too ("مددی" Madadi; a doubled sound is
-# written once), where a Latin spelling may write one (`names.abjad_pattern`); the letters that also write vowels
-# are read once ("عامر" Amer: ع and alef are both "a"; "بابایی" Babaei).
+# written once), where a Latin spelling may write one (`names.abjad_pattern`); the letters that also write vowels,
+# and ج, whose Latin "j" a skeleton writes as the vowel "i", are read once ("عامر" Amer: ع and alef are both "a").
 ABJAD_VOWEL_LETTERS = "aeiouvyj"
 _ABJAD_FOLDS = tuple(fold for fold in _FOLDS_KEEPING_J_Y if len(fold[0]) == 1)
 _DOUBLES = re.compile(r"(.)\1+")
