@@ -171,6 +171,11 @@ class _Variants:
     bounded: set[int] = field(default_factory=set)
     links: dict[int, list[int]] = field(default_factory=dict)
 
+    @property
+    def met(self) -> set[int]:
+        """Every name an exact lookup met: among them, every name a spacing variant joins to the query."""
+        return self.exact | self.bounded
+
     def link(self, query_tokens: Iterable[int], listed: list[int]) -> None:
         for q in query_tokens:
             self.links.setdefault(q, []).extend(listed)
@@ -490,7 +495,7 @@ class MatcherIndex:
             if kind == STRONG:
                 latin = self._latin_spelled(token, hebrew)
             else:  # a particle pairs its own spelling, and a compound's "Din" the others (`abjad_particle_partners`)
-                latin = [graph.ids[t] for t in sorted(abjad_particle_partners(token)) if t in graph.ids]
+                latin = [graph.ids[t] for t in abjad_particle_partners(token) if t in graph.ids]
             found.ids = np.array(sorted({i for i in latin if i != own_id}), dtype=np.int32)
             found.sims = np.full(len(found.ids), cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:
@@ -700,8 +705,7 @@ class MatcherIndex:
         if not names and not extra_entries:
             return []
         similar = {t: self._similar(info) for t, info in zip(norm.tokens, infos, strict=True)}
-        spaced = variants.exact.union(variants.bounded)
-        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar, spaced)
+        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar, variants.met)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
         """Search and decide CLEAR / REVIEW / BLOCK for one counterparty (rules in service.core.screening)."""

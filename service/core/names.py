@@ -704,8 +704,7 @@ def compare_names(
             else:
                 glide_clash = True
     candidates.sort()
-    used_a = [False] * len(a_tokens)
-    used_b = [False] * len(b_tokens)
+    aligned, used_a, used_b = _aligned(candidates, len(a_tokens), len(b_tokens))
     pairs: list[tuple[str, str, float]] = []
     numerator = 0.0
     denominator = 0.0
@@ -714,10 +713,9 @@ def compare_names(
     core = False  # a strong or number part matched with one of the other name
     merged = False
     joins: list[tuple[int, int]] = []  # per spacing-variant pair: the strong parts it covers on side a, on side b
-    for negative, x, y, ia, ib in _aligned(candidates, len(a_tokens), len(b_tokens)):
+    for negative, x, y, ia, ib in aligned:
         if len(ia) == 1 and len(ib) == 1:
             i, j = ia[0], ib[0]
-            used_a[i] = used_b[j] = True
             weight = mass_a[i] + mass_b[j]
             ka, kb = a_kinds[i], b_kinds[j]
             if ka == STRONG and kb == STRONG:
@@ -727,10 +725,6 @@ def compare_names(
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
                 core = True
         else:
-            for i in ia:
-                used_a[i] = True
-            for j in ib:
-                used_b[j] = True
             weight = sum(mass_a[i] for i in ia) + sum(mass_b[j] for j in ib)
             merged = core = True
             joins.append((sum(a_kinds[i] == STRONG for i in ia), sum(b_kinds[j] == STRONG for j in ib)))
@@ -859,12 +853,13 @@ def compare_names(
     )
 
 
-def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> list[_Candidate]:
-    """The pairs an alignment keeps, from `candidates` sorted best first: each token in one pair at most, best pairs
-    first. Where that leaves a token on each side without a partner, a pair gives way to two equally similar ones that
-    pair them too: "محمد" may spell Mohamed or Mahmoud and "محمود" only Mahmoud, so against "Mohamed Mahmoud" the
-    first-come "محمد"/Mahmoud makes way for "محمد"/Mohamed and "محمود"/Mahmoud (a tie, which the greedy order cannot
-    settle). Only ties change hands: a better pair always stays."""
+def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> tuple[list[_Candidate], list[bool], list[bool]]:
+    """The pairs an alignment keeps, from `candidates` sorted best first, and per token of each side whether a kept
+    pair holds it: each token in one pair at most, best pairs first. Where that leaves a token on each side without a
+    partner, a pair gives way to two equally similar ones that pair them too: "محمد" may spell Mohamed or Mahmoud and
+    "محمود" only Mahmoud, so against "Mohamed Mahmoud" the first-come "محمد"/Mahmoud makes way for "محمد"/Mohamed and
+    "محمود"/Mahmoud (a tie, which the greedy order cannot settle). Only ties change hands: a better pair always
+    stays."""
     used_a = [False] * size_a
     used_b = [False] * size_b
     kept: list[_Candidate] = []
@@ -886,13 +881,13 @@ def _aligned(candidates: list[_Candidate], size_a: int, size_b: int) -> list[_Ca
                 used_b[j] = True
         kept.append(candidate)
     if not passed or all(used_a) or all(used_b):
-        return kept
+        return kept, used_a, used_b
     while (swap := _tie_swap(kept, passed, used_a, used_b)) is not None:
         held, taken, freed = swap
         kept[held] = taken
         kept.append(freed)
         used_a[taken[3][0]] = used_b[freed[4][0]] = True
-    return sorted(kept)
+    return sorted(kept), used_a, used_b
 
 
 def _tie_swap(
