@@ -179,9 +179,73 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Arab and Iranian companies' forms, in Latin letters and in Arabic letters as `names.latin_tokens` writes them (its
+# Arabic abbreviations joined: "ذ.م.م" is "dhmm"). Each is listed in every spelling it takes: given names lie a letter
+# from them ("Sharifa", "Sharik"), so they are never read misspelt or cut off.
+TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
+    "LLC": (
+        "wll",  # with limited liability (Gulf states)
+        "dmcc",  # registered in the Dubai Multi Commodities Centre free zone, as FZE and FZCO elsewhere
+        "llc fz",
+        "dhmm",  # ذ.م.م (UAE)
+        "shdhmm",  # ش.ذ.م.م
+        "mmh",  # م.م.ح (free zone establishment, FZE)
+        "mdms",  # م.د.م.س (DMCC)
+        "dhat mswwlya mhdwda",  # ذات مسؤولية محدودة
+        "dhat al mswwlya al mhdwda",
+        "al mhdwda al mswwlya",  # المحدودة المسؤولية
+        "mhdwda",  # محدودة (limited)
+        "ba msywlyt mhdwd",  # Persian با مسئولیت محدود
+        "ba mswwlyt mhdwd",
+    ),
+    "JSC": (
+        "pjs",  # Iranian joint-stock company
+        "sal",  # société anonyme libanaise
+        "sal offshore",
+        "offshore sal",
+        "bsc",  # Bahrain
+        "qsc",  # Qatar
+        "qpsc",
+        "ksc",  # Kuwait
+        "kscc",
+        "saog",  # Oman
+        "saoc",
+        "sahami khass",  # Persian: private joint-stock
+        "sahami khas",
+        "sahami aam",  # public joint-stock
+        "sherkat sahami",
+        "sherkate sahami",
+        "sherkat e sahami",
+        "shamy has",  # سهامی خاص
+        "shamy aam",  # سهامی عام
+        "shrkt shamy",  # شرکت سهامی
+        "shml",  # ش.م.ل (Lebanon)
+        "shm",  # ش.م.ع (public joint-stock)
+        "shmq",  # ش.م.ع.ق (Qatar)
+        "shrka msahma",  # شركة مساهمة
+        "msahma aama",  # مساهمة عامة
+        "msahma hasa",  # مساهمة خاصة
+    ),
+    "CORP": (
+        "sherkat",  # Persian: company
+        "sherkate",
+        "sherkat e",
+        "shirkat",
+        "sharikat",  # Arabic
+        "sharika",
+        "sharikah",
+        "shrka",  # شركة
+        "shrkh",  # شركه
+        "shrkt",  # شرکت
+    ),
+}
+
 # Alias token tuple → class; longest aliases are tried first so "public joint stock company" wins over "company".
 _ALIASES: dict[tuple[str, ...], str] = {
-    tuple(alias.split()): generic for generic, aliases in LEGAL_FORMS.items() for alias in aliases
+    tuple(alias.split()): generic
+    for table in (LEGAL_FORMS, TRANSLITERATED_FORMS)
+    for generic, aliases in table.items()
+    for alias in aliases
 }
 _MAX_LEN = max(len(key) for key in _ALIASES)
 # Short aliases that are also ordinary name words or particles ("as", "at", "co", "ad", "sa"): only recognised at the
@@ -192,7 +256,7 @@ _EDGE_ONLY_MAX_TOKENS = 1
 # Words of the aliases long enough to be recognised misspelt ("aktiengeselschaft", "joynt") or cut off at the end of a
 # name ("JOINT STOCK COMPAN"): lists and paperwork truncate and mistype the long legal-form words most.
 _ALIAS_WORDS = frozenset(w for key in _ALIASES for w in key)
-_LONG_WORDS = frozenset(w for w in _ALIAS_WORDS if len(w) >= 5)
+_LONG_WORDS = frozenset(w for forms in LEGAL_FORMS.values() for form in forms for w in form.split() if len(w) >= 5)
 _BY_START: dict[str, list[str]] = {}
 for _word in sorted(_LONG_WORDS):
     _BY_START.setdefault(_word[:2], []).append(_word)

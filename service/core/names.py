@@ -90,6 +90,10 @@ PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeleton
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
+# The same in Arabic letters, joined before transliteration, where one letter may become two ("ذ.م.م" is "dhmm", not
+# "dh m m"): the legal forms of Arab companies are abbreviations of this kind.
+_ARABIC_LETTER = r"[\u0621-\u064a\u066e-\u06d3]"
+_ARABIC_ABBREVIATION = re.compile(rf"(?<![\u0600-\u06ff])(?:{_ARABIC_LETTER}\.)+{_ARABIC_LETTER}")
 _APOSTROPHE = re.compile(r"['`´’‘]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Scripts whose personal names are a surname and a given name made of syllables, with no middle names, patronymics or
@@ -168,6 +172,8 @@ class NormName:
 
 def latin_tokens(text: str) -> list[str]:
     """Lowercase ASCII tokens of a name in any script, punctuation and abbreviation dots removed."""
+    if "." in text:
+        text = _ARABIC_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
     latin = to_latin(text).replace("&", " and ")
     latin = _APOSTROPHE.sub("", latin)
     latin = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), latin)

@@ -141,6 +141,41 @@ def test_legal_forms_recognised(name: str, classes: set[str]) -> None:
     assert norm.tokens == ("iskra",)
 
 
+@pytest.mark.parametrize(
+    ("name", "classes"),
+    [
+        ("Iskra W.L.L.", {"LLC"}),
+        ("Iskra DMCC", {"LLC"}),
+        ("Iskra S.A.L. (Offshore)", {"JSC"}),
+        ("Iskra Company, P.J.S.", {"CORP", "JSC"}),
+        ("Sherkat-e Iskra Sahami Khass", {"CORP", "JSC"}),
+        ("Iskra B.S.C.", {"JSC"}),
+        ("اسكرا ذ.م.م", {"LLC"}),  # the Arabic abbreviation, its letters joined
+        ("شركة اسكرا", {"CORP"}),
+        ("شرکت اسکرا با مسئولیت محدود", {"CORP", "LLC"}),  # Persian
+        ("اسكرا ش.م.ل", {"JSC"}),
+    ],
+)
+def test_arab_and_iranian_legal_forms(name: str, classes: set[str]) -> None:
+    norm = normalise_name(name, ORG)
+    assert set(norm.legal_forms) == classes
+    assert len(norm.tokens) == 1
+
+
+@pytest.mark.parametrize("name", ["Ahmad Sharifa", "Sharik Khan", "Mohammad Sher"])
+def test_names_a_letter_from_a_transliterated_form_keep_it(name: str) -> None:
+    # Given names lie a letter from "sharika" and a cut from "sherkat": those forms are only read as spelled.
+    norm = normalise_name(name)
+    assert not norm.legal_forms
+    assert len(norm.tokens) == 2
+
+
+def test_a_listed_iranian_form_is_not_a_name_part() -> None:
+    assert score_names("Naft Pars", "SHERKAT NAFT PARS SAHAMI AAM", ORG) == 1.0
+    assert score_names("Valfajr Shipping", "VALFAJR SHIPPING COMPANY PJS", ORG) == 1.0
+    assert score_names("توربوشافت م.م.ح", "Turboshaft FZE", ORG) >= CFG.review_threshold
+
+
 def test_legal_form_is_not_identity() -> None:
     assert score_names("11420 CORP.", "BELLETECH CORP", ORG) < CFG.report_threshold
     assert score_names("OOO Iskra", "Iskra LLC", ORG) >= 0.95
