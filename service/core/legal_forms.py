@@ -179,11 +179,18 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Arab and Iranian companies' forms, in Latin letters and in Arabic letters as `names.latin_tokens` writes them (its
-# Arabic abbreviations joined: "ذ.م.م" is "dhmm"). Each is listed in every spelling it takes: given names lie a letter
-# from them ("Sharifa", "Sharik"), so they are never read misspelt or cut off.
-TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
+# Forms written only after the name, never read at its head, where "SAS" or "CA" is the name: Latin American and
+# Arab companies' abbreviations (those in Arabic letters as `names.latin_tokens` writes them, joined: "ذ.م.م" is
+# "dhmm").
+SUFFIX_FORMS: dict[str, tuple[str, ...]] = {
     "LLC": (
+        "s de rl",  # Mexico: S. de R.L. (de C.V.: of variable capital), S.P.R. (rural production), S.C. de R.L.
+        "s de rl de cv",
+        "srl de cv",
+        "spr de rl",
+        "spr de rl de cv",
+        "sc de rl de cv",
+        "eirl",  # Peru
         "wll",  # with limited liability (Gulf states)
         "dmcc",  # registered in the Dubai Multi Commodities Centre free zone, as FZE and FZCO elsewhere
         "llc fz",
@@ -191,16 +198,18 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "shdhmm",  # ش.ذ.م.م
         "mmh",  # م.م.ح (free zone establishment, FZE)
         "mdms",  # م.د.م.س (DMCC)
-        "dhat mswwlya mhdwda",  # ذات مسؤولية محدودة
-        "dhat al mswwlya al mhdwda",
-        "al mhdwda al mswwlya",  # المحدودة المسؤولية
-        "mhdwda",  # محدودة (limited)
-        "ba msywlyt mhdwd",  # Persian با مسئولیت محدود
-        "ba mswwlyt mhdwd",
     ),
     "JSC": (
+        "sa de cv",  # Mexico ("S.A.DE C.V." joins as "sade"), S.A.B. and S.A.P.I. too
+        "sade cv",
+        "sab de cv",
+        "sapi de cv",
+        "ca",  # Venezuela: compania anonima
+        "sas",  # Colombia: simplified
+        "sac",  # Peru: closed and open
+        "saa",
         "pjs",  # Iranian joint-stock company
-        "sal",  # société anonyme libanaise
+        "sal",  # societe anonyme libanaise
         "sal offshore",
         "offshore sal",
         "bsc",  # Bahrain
@@ -210,6 +219,31 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "kscc",
         "saog",  # Oman
         "saoc",
+        "shml",  # ش.م.ل (Lebanon)
+        "shm",  # ش.م.ع (public joint-stock)
+        "shmq",  # ش.م.ع.ق (Qatar)
+    ),
+    "LP": (
+        "s en c",  # Colombia: sociedad en comandita (simple, por acciones)
+        "s en cs",
+        "scs",
+        "sca",
+    ),
+}
+
+# Arab and Iranian companies' forms in words, in Latin letters and in Arabic letters as `names.latin_tokens` writes
+# them. Each is listed in every spelling it takes: given names lie a letter from them ("Sharifa", "Sharik"), so they
+# are never read misspelt or cut off.
+TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
+    "LLC": (
+        "dhat mswwlya mhdwda",  # ذات مسؤولية محدودة
+        "dhat al mswwlya al mhdwda",
+        "al mhdwda al mswwlya",  # المحدودة المسؤولية
+        "mhdwda",  # محدودة (limited)
+        "ba msywlyt mhdwd",  # Persian با مسئولیت محدود
+        "ba mswwlyt mhdwd",
+    ),
+    "JSC": (
         "sahami khass",  # Persian: private joint-stock
         "sahami khas",
         "sahami aam",  # public joint-stock
@@ -219,9 +253,6 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "shamy has",  # سهامی خاص
         "shamy aam",  # سهامی عام
         "shrkt shamy",  # شرکت سهامی
-        "shml",  # ش.م.ل (Lebanon)
-        "shm",  # ش.م.ع (public joint-stock)
-        "shmq",  # ش.م.ع.ق (Qatar)
         "shrka msahma",  # شركة مساهمة
         "msahma aama",  # مساهمة عامة
         "msahma hasa",  # مساهمة خاصة
@@ -243,10 +274,11 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
 # Alias token tuple → class; longest aliases are tried first so "public joint stock company" wins over "company".
 _ALIASES: dict[tuple[str, ...], str] = {
     tuple(alias.split()): generic
-    for table in (LEGAL_FORMS, TRANSLITERATED_FORMS)
+    for table in (LEGAL_FORMS, SUFFIX_FORMS, TRANSLITERATED_FORMS)
     for generic, aliases in table.items()
     for alias in aliases
 }
+_SUFFIXES = frozenset(tuple(alias.split()) for aliases in SUFFIX_FORMS.values() for alias in aliases)
 _MAX_LEN = max(len(key) for key in _ALIASES)
 # Short aliases that are also ordinary name words or particles ("as", "at", "co", "ad", "sa"): only recognised at the
 # ends of a name, never in the middle, where they are much more likely to be part of the name itself.
@@ -256,7 +288,14 @@ _EDGE_ONLY_MAX_TOKENS = 1
 # Words of the aliases long enough to be recognised misspelt ("aktiengeselschaft", "joynt") or cut off at the end of a
 # name ("JOINT STOCK COMPAN"): lists and paperwork truncate and mistype the long legal-form words most.
 _ALIAS_WORDS = frozenset(w for key in _ALIASES for w in key)
-_LONG_WORDS = frozenset(w for forms in LEGAL_FORMS.values() for form in forms for w in form.split() if len(w) >= 5)
+_LONG_WORDS = frozenset(
+    w
+    for table in (LEGAL_FORMS, SUFFIX_FORMS)
+    for forms in table.values()
+    for form in forms
+    for w in form.split()
+    if len(w) >= 5
+)
 _BY_START: dict[str, list[str]] = {}
 for _word in sorted(_LONG_WORDS):
     _BY_START.setdefault(_word[:2], []).append(_word)
@@ -297,7 +336,7 @@ def strip_legal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         changed = False
         for size in range(min(_MAX_LEN, len(rest) - 1), 0, -1):
             head = tuple(words[i] for i in rest[:size])
-            if head in _ALIASES:
+            if head in _ALIASES and head not in _SUFFIXES:
                 found.append(_ALIASES[head])
                 rest = rest[size:]
                 changed = True

@@ -154,12 +154,26 @@ def test_legal_forms_recognised(name: str, classes: set[str]) -> None:
         ("شركة اسكرا", {"CORP"}),
         ("شرکت اسکرا با مسئولیت محدود", {"CORP", "LLC"}),  # Persian
         ("اسكرا ش.م.ل", {"JSC"}),
+        ("Iskra, S.A. de C.V.", {"JSC"}),  # Mexico
+        ("Iskra S.A.DE C.V.", {"JSC"}),  # the abbreviation's dots joined to "de"
+        ("Iskra S. de R.L. de C.V.", {"LLC"}),
+        ("Iskra S.A.S.", {"JSC"}),  # Colombia
+        ("Iskra, C.A.", {"JSC"}),  # Venezuela
+        ("Iskra E.I.R.L.", {"LLC"}),  # Peru
     ],
 )
-def test_arab_and_iranian_legal_forms(name: str, classes: set[str]) -> None:
+def test_regional_legal_forms(name: str, classes: set[str]) -> None:
     norm = normalise_name(name, ORG)
     assert set(norm.legal_forms) == classes
     assert len(norm.tokens) == 1
+
+
+@pytest.mark.parametrize("name", ["SAS Institute", "CA Technologies", "Sal Greco"])
+def test_a_suffix_form_at_the_head_is_the_name(name: str) -> None:
+    # Latin American and Gulf forms follow the name: at its head, the letters are the name.
+    norm = normalise_name(name)
+    assert not norm.legal_forms
+    assert len(norm.tokens) == 2
 
 
 @pytest.mark.parametrize("name", ["Ahmad Sharifa", "Sharik Khan", "Mohammad Sher"])
@@ -170,10 +184,11 @@ def test_names_a_letter_from_a_transliterated_form_keep_it(name: str) -> None:
     assert len(norm.tokens) == 2
 
 
-def test_a_listed_iranian_form_is_not_a_name_part() -> None:
+def test_a_listed_regional_form_is_not_a_name_part() -> None:
     assert score_names("Naft Pars", "SHERKAT NAFT PARS SAHAMI AAM", ORG) == 1.0
     assert score_names("Valfajr Shipping", "VALFAJR SHIPPING COMPANY PJS", ORG) == 1.0
     assert score_names("توربوشافت م.م.ح", "Turboshaft FZE", ORG) >= CFG.review_threshold
+    assert score_names("Accesos Electronicos", "ACCESOS ELECTRONICOS S.A.DE C.V.", ORG) == 1.0
 
 
 def test_legal_form_is_not_identity() -> None:
