@@ -65,6 +65,7 @@ from service.core.names import (
     written_pairs,
 )
 from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
+from service.core.translit import unfolded_junctions
 
 if TYPE_CHECKING:
     from service.core.screening import Screening
@@ -669,17 +670,14 @@ class MatcherIndex:
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the
-        junction or not)."""
+        junction or not, letters folded across it or not: "rcoft" is "rt" and "soft")."""
         ids = self._graph.ids
         found: list[int] = []
-        for split in range(1, len(text)):
-            left = ids.get(text[:split])
-            if left is None:
-                continue
-            for right_text in {text[split:], text[split - 1 :]}:
-                right = ids.get(right_text)
-                if right is not None and glue((text[:split], right_text)) == text:
-                    found += (left, right)
+        splits = [(text[:at], right) for at in range(1, len(text)) for right in {text[at:], text[at - 1 :]}]
+        for left_text, right_text in splits + unfolded_junctions(text):
+            left, right = ids.get(left_text), ids.get(right_text)
+            if left is not None and right is not None and glue((left_text, right_text)) == text:
+                found += (left, right)
         return found
 
     # --- search -----------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import split_countries, split_seat
-from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, skeleton, to_latin
+from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, junction_fold, skeleton, to_latin
 
 # Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they (and numbers) are blocking keys.
 STRONG = 0
@@ -167,7 +167,7 @@ class NormName:
         """Spacing variants: every ordered pair of joinable tokens glued together → the index pairs that spell it,
         so "RamiMakhlouf" meets "Rami Makhlouf" and "MYONGC HIN" meets "MYONG CHIN" by exact lookups. Computed on
         demand (and cached by tokens): kept on every listed name, they would weigh more than the names."""
-        return _cached_joins(self.tokens, self.kinds)
+        return _cached_joins(self.tokens, self.kinds, not self.abjad)
 
 
 def latin_tokens(text: str) -> list[str]:
@@ -259,7 +259,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         legal_forms=_frozen(legal),
         places=_frozen(places),
         countries=_frozen(countries),
-        concat=glue(tokens),
+        concat=glue(tokens, not abjad),
         numbers=_frozen([t for t, k in zip(tokens, kinds, strict=True) if k == NUMBER]),
         strong_count=kinds.count(STRONG),
         has_initials=INITIAL in kinds,
@@ -285,14 +285,18 @@ _VOWELS = frozenset("aeiou")
 _NOT_GLUED = _VOWELS | frozenset("0123456789")
 
 
-def glue(parts: Sequence[str]) -> str:
+def glue(parts: Sequence[str], folds: bool = True) -> str:
     """Tokens written as one word, the way `skeleton` would fold it: a consonant doubled across a junction is
-    written once ("ming" + "guo" = "minguo", the skeleton of "Mingguo"). Vowels stay doubled ("li" + "in" is not
-    "lin") and so do digits: numbers are identity."""
+    written once ("ming" + "guo" = "minguo", the skeleton of "Mingguo"), and letters the junction brings together
+    fold ("rt" + "soft" = "rcoft", the skeleton of "RTSoft"). Vowels stay doubled ("li" + "in" is not "lin") and so
+    do digits: numbers are identity. `folds=False` for an abjad's tokens, whose letters never fold into one."""
     out = ""
     for part in parts:
         if out and part and out[-1] == part[0] and part[0] not in _NOT_GLUED:
             out += part[1:]
+        elif folds and out and part and (fold := junction_fold(out, part)) is not None:
+            of_out, of_part, folded = fold
+            out = out[: len(out) - of_out] + folded + part[of_part:]
         else:
             out += part
     return out
@@ -300,17 +304,17 @@ def glue(parts: Sequence[str]) -> str:
 
 def spacing_variants(name: NormName) -> dict[str, tuple[tuple[int, int], ...]]:
     """`NormName.joins` computed afresh (the index visits every listed name once: caching would only cost memory)."""
-    return _joins(name.tokens, name.kinds)
+    return _joins(name.tokens, name.kinds, not name.abjad)
 
 
-def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict[str, tuple[tuple[int, int], ...]]:
     joinable = [j for j, k in enumerate(kinds) if k <= PARTICLE]
     joins: dict[str, tuple[tuple[int, int], ...]] = {}
     if 2 <= len(joinable) <= MAX_JOINABLE:
         for j in joinable:
             for k in joinable:
                 if j != k:
-                    key = glue((tokens[j], tokens[k]))
+                    key = glue((tokens[j], tokens[k]), folds)
                     joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
     return joins
 

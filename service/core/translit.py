@@ -299,6 +299,37 @@ def abjad_skeleton(token: str) -> str:
     return _ABJAD_DOUBLES.sub(r"\1", token)
 
 
+# The folds two skeletons written as one word may bring together at the junction ("RT Soft" as one word is "RTSoft",
+# whose skeleton folds "ts" into "c"): (left's last letter, right's first) → (letters taken from the left, from the
+# right, the folded letters), longest first. Letters a skeleton never keeps (j, y, q, x, w) open no fold.
+_JUNCTION_FOLDS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+for _old, _new in sorted(_FOLDS, key=lambda fold: -len(fold[0])):
+    if len(_old) > 1 and not set(_old) & set("jyqxw"):
+        for _k in range(1, len(_old)):
+            _JUNCTION_FOLDS.setdefault((_old[_k - 1], _old[_k]), []).append((_old[:_k], _old[_k:], _new))
+
+
+def junction_fold(left: str, right: str) -> tuple[int, int, str] | None:
+    """The fold a skeleton makes across the junction of the skeletons `left` and `right` written as one word, as
+    (letters of `left` it takes, letters of `right`, the folded letters), or None."""
+    for of_left, of_right, folded in _JUNCTION_FOLDS.get((left[-1:], right[:1]), ()):
+        if left.endswith(of_left) and right.startswith(of_right):
+            return len(of_left), len(of_right), folded
+    return None
+
+
+def unfolded_junctions(text: str) -> list[tuple[str, str]]:
+    """Every (left, right) pair of letters whose junction `junction_fold` folds into `text`, split at that fold."""
+    found = []
+    for folds in _JUNCTION_FOLDS.values():
+        for of_left, of_right, folded in folds:
+            at = text.find(folded)
+            while at >= 0:
+                found.append((text[:at] + of_left, of_right + text[at + len(folded) :]))
+                at = text.find(folded, at + 1)
+    return found
+
+
 @lru_cache(maxsize=200_000)  # names repeat their words
 def skeleton(token: str, keep_j_y: bool = False) -> str:
     """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'.

@@ -393,7 +393,7 @@ def test_every_spacing_variant_is_met_by_an_exact_lookup(real_index: MatcherInde
     or split in two."""
     index = real_index
     rng = random.Random(23)
-    queries = ["Rami Makh Louf", "ALQAIDA", "CHANG MYONGC-HIN"]
+    queries = ["Rami Makh Louf", "ALQAIDA", "CHANG MYONGC-HIN", "RT Soft", "Mak Hoff"]
     for entry in rng.sample([e for e in index.entries if len(e.names[0].value.split()) > 1], 6):
         words = entry.names[0].value.split()
         k = rng.randrange(len(words) - 1)
@@ -448,3 +448,10 @@ def test_spacing_variants_are_found_by_the_index() -> None:
     assert [m.entry.entity_id for m in index.search(Query("ALQAIDA"))] == ["a1"]
     assert [m.entry.entity_id for m in index.search(Query("CHANG MYONGC-HIN", EntityType.PERSON))] == ["b1"]
     assert [m.entry.entity_id for m in index.search(Query("VanguardHoldings"))] == ["c1"]
+
+
+def test_a_spacing_variant_folded_across_the_junction_is_found() -> None:
+    # The skeleton of "RTSoft" folds "ts" into "c": the query's two words meet it, and the bound credits both.
+    index = MatcherIndex.build([org("r1", Name("RTSoft JSC")), org("r2", Name("RT SOFT"))], {"test-list": "1"})
+    assert {m.entry.entity_id: m.score for m in index.search(Query("RT Soft"))} == {"r1": 1.0, "r2": 1.0}
+    assert {m.entry.entity_id: m.score for m in index.search(Query("RTSoft"))} == {"r1": 1.0, "r2": 1.0}

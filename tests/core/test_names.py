@@ -17,6 +17,7 @@ from service.core.names import (
     compare_names,
     consonant_key,
     given_names,
+    glue,
     latin_tokens,
     normalise_name,
     principal_parts,
@@ -271,6 +272,26 @@ def test_seat_is_weak_evidence() -> None:
 )
 def test_spacing_and_typing_variants(a: str, b: str) -> None:
     assert score_names(a, b, PERSON) >= CFG.report_threshold
+
+
+@pytest.mark.parametrize(
+    ("spaced", "joined"),
+    [
+        ("RT Soft", "RTSoft JSC"),  # "ts" folds into "c" in the skeleton of "RTSoft"
+        ("Mak Hoff", "MAKHOFF"),  # "kh" into "h"
+        ("Zak Harov", "ZAKHAROV"),
+    ],
+)
+def test_a_spacing_variant_folds_across_the_junction(spaced: str, joined: str) -> None:
+    assert score_names(spaced, joined, ORG) == 1.0
+    assert score_names(joined, spaced, ORG) == 1.0
+
+
+def test_abjad_letters_never_fold_across_a_junction() -> None:
+    # ک + ه are two letters, never the one "kh" a Latin skeleton folds: an abjad name's joins keep both.
+    norm = normalise_name("ک هادی")
+    assert glue(norm.tokens, folds=False) == norm.concat
+    assert all(len(key) == sum(map(len, norm.tokens)) for key in norm.joins)
 
 
 def test_a_compound_with_al_din_is_one_name_part() -> None:
