@@ -9,6 +9,8 @@ A legal form is weak evidence about the entity (its kind), never its identity.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -242,6 +244,8 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "mhdwda",  # محدودة (limited)
         "ba msywlyt mhdwd",  # Persian با مسئولیت محدود
         "ba mswwlyt mhdwd",
+        "youxian gongsi",
+        "youxian zeren gongsi",
     ),
     "JSC": (
         "sahami khass",  # Persian: private joint-stock
@@ -256,6 +260,7 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "shrka msahma",  # شركة مساهمة
         "msahma aama",  # مساهمة عامة
         "msahma hasa",  # مساهمة خاصة
+        "gufen youxian gongsi",
     ),
     "CORP": (
         "sherkat",  # Persian: company
@@ -268,8 +273,34 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "shrka",  # شركة
         "shrkh",  # شركه
         "shrkt",  # شرکت
+        "gongsi",  # Chinese pinyin, as lists write it: gongsi (company), youxian gongsi (Co., Ltd.)
     ),
 }
+
+# Forms written in Han, Kana or Hangul, replaced by a Latin alias of their class before the name is romanised: the
+# syllables of "有限公司" would otherwise be four name parts ("you xian gong si"). Longest first.
+NATIVE_FORMS: dict[str, str] = {
+    "股份有限公司": "joint stock company",  # Chinese, traditional and simplified
+    "有限责任公司": "limited liability company",
+    "有限責任公司": "limited liability company",
+    "有限公司": "co ltd",
+    "公司": "company",
+    "株式会社": "kabushiki kaisha",  # Japanese
+    "有限会社": "limited liability company",
+    "合同会社": "limited liability company",
+    "주식회사": "joint stock company",  # Korean, also abbreviated (주)
+    "(주)": "joint stock company",
+    "유한책임회사": "limited liability company",
+    "유한회사": "limited liability company",
+}
+_NATIVE_FORM = re.compile("|".join(re.escape(form) for form in sorted(NATIVE_FORMS, key=len, reverse=True)))
+
+
+def latin_native_forms(text: str) -> str:
+    """`text` with its Han, Kana and Hangul legal forms written as their Latin aliases ("华为技术有限公司" → "华为技术
+    co ltd")."""
+    return _NATIVE_FORM.sub(lambda m: f" {NATIVE_FORMS[m.group(0)]} ", unicodedata.normalize("NFKC", text))
+
 
 # Alias token tuple → class; longest aliases are tried first so "public joint stock company" wins over "company".
 _ALIASES: dict[tuple[str, ...], str] = {

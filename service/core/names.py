@@ -26,12 +26,12 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from service.core.legal_forms import strip_legal_forms
+from service.core.legal_forms import latin_native_forms, strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
-from service.core.places import split_countries, split_seat
-from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, junction_fold, skeleton, to_latin
+from service.core.places import latin_native_countries, split_countries, split_seat
+from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, junction_fold, simplified, skeleton, to_latin
 
 # Token kinds: only STRONG tokens count as name parts (OFAC FAQ 5) and only they (and numbers) are blocking keys.
 STRONG = 0
@@ -209,8 +209,12 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
     script = detect_script(text)
     abjad = script in ABJAD_SCRIPTS
-    raw_tokens = rewrite_tokens(latin_tokens(text), person, abjad)
     syllabic = script in SYLLABIC_SCRIPTS
+    # A company's "有限公司" is its legal form and "(香港)" its country, not syllables of its name: written in Latin for
+    # `strip_legal_forms` and `split_countries` below.
+    company = syllabic and entity_type is not EntityType.PERSON
+    spelled = latin_native_countries(latin_native_forms(text)) if company else text
+    raw_tokens = rewrite_tokens(latin_tokens(spelled), person, abjad)
     legal: list[str] = []
     places: list[str] = []
     countries: list[str] = []
@@ -227,7 +231,9 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     written = [abjad_skeleton(t) if abjad else skeleton(t) for t in raw_tokens]
     native: tuple[str, ...] = ()
     if script in NATIVE_SCRIPTS:
-        characters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha() and char_script(ch) == script]
+        # Traditional and simplified Han are the same characters (華 and 华).
+        letters = unicodedata.normalize("NFKC", spelled)
+        characters = [simplified(ch) for ch in letters if ch.isalpha() and char_script(ch) == script]
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     written_kinds = list(map(written_kind, raw_tokens, written))

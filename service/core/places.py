@@ -16,6 +16,7 @@ country-codes table in `shared/data/country`, leaving out words that are also co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pycountry
@@ -133,6 +134,25 @@ COUNTRY_PHRASES = _country_phrases()
 REGION_PHRASES = frozenset(tuple(skeleton(w) for w in line.split()) for line in _REGIONS.strip().splitlines())
 _MAX_COUNTRY_TOKENS = max(len(p) for p in COUNTRY_PHRASES)
 _FIRST_WORDS = frozenset(p[0] for p in COUNTRY_PHRASES)
+
+
+# Countries and territories Chinese company names carry as qualifiers ("华信船务(香港)有限公司", the Hong Kong arm),
+# written in Latin before the name is romanised so that `split_countries` reads them as it reads "(Hong Kong)".
+NATIVE_COUNTRIES: dict[str, str] = {
+    "香港": "hong kong",
+    "澳门": "macau",
+    "澳門": "macau",
+    "中国": "china",
+    "中國": "china",
+    "台湾": "taiwan",
+    "台灣": "taiwan",
+}
+_NATIVE_COUNTRY = re.compile("|".join(map(re.escape, NATIVE_COUNTRIES)))
+
+
+def latin_native_countries(text: str) -> str:
+    """`text` with the Han names of `NATIVE_COUNTRIES` written in Latin ("华信船务(香港)" → "华信船务( hong kong )")."""
+    return _NATIVE_COUNTRY.sub(lambda m: f" {NATIVE_COUNTRIES[m.group(0)]} ", text)
 
 
 def split_countries(tokens: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import opencc
 from unidecode import unidecode
 
 # ICAO 9303 (2015) for Russian, plus the letters of Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian, Kazakh,
@@ -168,6 +169,21 @@ def _han_reading(character: str) -> str:
 
 def _han(match: re.Match[str]) -> str:
     return _han_reading(match.group(0))
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=20_000)
+def simplified(character: str) -> str:
+    """A Han character in its simplified form (華 → 华, 務 → 务), any other character as it is: the traditional and
+    simplified writings of one name are the same characters (OpenCC's table, character by character)."""
+    if not _HAN.fullmatch(character):
+        return character
+    converted = _traditional_to_simplified().convert(character)
+    return converted if len(converted) == 1 else character
 
 
 # Ordered rewrites on one lowercase ASCII token; longer patterns first so "shch" is not eaten by "sh".

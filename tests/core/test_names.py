@@ -169,6 +169,39 @@ def test_regional_legal_forms(name: str, classes: set[str]) -> None:
     assert len(norm.tokens) == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "bare", "classes"),
+    [
+        ("华为技术有限公司", "华为技术", {"LLC"}),  # Co., Ltd.: not the four syllables "you xian gong si"
+        ("華為技術有限公司", "华为技术", {"LLC"}),  # traditional characters
+        ("厦门林巴贺航空发动机股份有限公司", "厦门林巴贺航空发动机", {"JSC"}),
+        ("トヨタ自動車株式会社", "トヨタ自動車", {"JSC"}),
+        ("삼성전자 주식회사", "삼성전자", {"JSC"}),
+        ("Huawei Jishu Youxian Gongsi", "Huawei Jishu", {"LLC"}),  # pinyin as lists write it
+    ],
+)
+def test_han_kana_and_hangul_legal_forms(name: str, bare: str, classes: set[str]) -> None:
+    norm = normalise_name(name, ORG)
+    assert set(norm.legal_forms) == classes
+    assert norm.tokens == normalise_name(bare, ORG).tokens
+    assert norm.native == normalise_name(bare, ORG).native
+
+
+def test_traditional_and_simplified_han_are_one_name() -> None:
+    assert score_names("华信船务", "華信船務有限公司", ORG) == 1.0
+    assert score_names("张伟", "張偉", PERSON) == 1.0
+    assert score_names("高市", "高石", PERSON) < CFG.report_threshold  # other characters stay other names
+    # A Hong Kong arm's "(香港)" is a country qualifier, as "(Hong Kong)" is.
+    assert set(normalise_name("華信船務(香港)有限公司", ORG).countries) == {"hong kong"}
+    assert score_names("Huaxin Chuanwu (Hong Kong)", "華信船務(香港)有限公司", ORG) == 1.0
+
+
+def test_a_persons_han_name_keeps_every_character() -> None:
+    # Forms and countries are read in company names only: 李中国 is a man named Zhongguo.
+    assert len(normalise_name("李中国", PERSON).tokens) == 3
+    assert not normalise_name("李中国", PERSON).countries
+
+
 @pytest.mark.parametrize("name", ["SAS Institute", "CA Technologies", "Sal Greco"])
 def test_a_suffix_form_at_the_head_is_the_name(name: str) -> None:
     # Latin American and Gulf forms follow the name: at its head, the letters are the name.
