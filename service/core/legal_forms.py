@@ -141,6 +141,15 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "aksjeselskap",
         "public company limited",
         "pcl",
+        # Russian and Ukrainian banks: a joint-stock commercial bank (AKB), the form of their names, not the name.
+        "joint stock commercial bank",
+        "public joint stock commercial bank",
+        "commercial joint stock bank",
+        "joint stock bank",
+        "jscb",
+        "pjscb",
+        "akb",
+        "aktsionernyi kommercheskii bank",
     ),
     # Corporations without a more precise class (US and generic English usage).
     "CORP": (
@@ -165,6 +174,8 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "sociedad en comandita",
     ),
     "COOP": ("coop", "cooperative", "co operative"),
+    # Russian autonomous non-profit organisations (ANO).
+    "NGO": ("ano", "avtonomnaia nekommercheskaia organizatsiia", "autonomous non profit organization"),
     # State-owned: Russian federal/state/municipal unitary enterprises.
     "SOE": (
         "fgup",
@@ -233,7 +244,7 @@ SUFFIX_FORMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Arab and Iranian companies' forms in words, in Latin letters and in Arabic letters as `names.latin_tokens` writes
+# Arab, Iranian and Chinese companies' forms in words, romanised and in Arabic letters as `names.latin_tokens` writes
 # them. Each is listed in every spelling it takes: given names lie a letter from them ("Sharifa", "Sharik"), so they
 # are never read misspelt or cut off.
 TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
@@ -244,7 +255,7 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "mhdwda",  # محدودة (limited)
         "ba msywlyt mhdwd",  # Persian با مسئولیت محدود
         "ba mswwlyt mhdwd",
-        "youxian gongsi",
+        "youxian gongsi",  # Chinese pinyin: Co., Ltd.
         "youxian zeren gongsi",
     ),
     "JSC": (
@@ -273,7 +284,7 @@ TRANSLITERATED_FORMS: dict[str, tuple[str, ...]] = {
         "shrka",  # شركة
         "shrkh",  # شركه
         "shrkt",  # شرکت
-        "gongsi",  # Chinese pinyin, as lists write it: gongsi (company), youxian gongsi (Co., Ltd.)
+        "gongsi",  # Chinese pinyin
     ),
 }
 

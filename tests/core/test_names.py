@@ -161,6 +161,9 @@ def test_legal_forms_recognised(name: str, classes: set[str]) -> None:
         ("Iskra S.A.S.", {"JSC"}),  # Colombia
         ("Iskra, C.A.", {"JSC"}),  # Venezuela
         ("Iskra E.I.R.L.", {"LLC"}),  # Peru
+        ("Joint-Stock Commercial Bank Iskra", {"JSC"}),  # a Russian bank's form (AKB), not its name
+        ("ПАО АКБ Искра", {"JSC"}),
+        ("АНО Искра", {"NGO"}),  # autonomous non-profit organisation
     ],
 )
 def test_regional_legal_forms(name: str, classes: set[str]) -> None:
@@ -223,6 +226,7 @@ def test_a_listed_regional_form_is_not_a_name_part() -> None:
     assert score_names("Valfajr Shipping", "VALFAJR SHIPPING COMPANY PJS", ORG) == 1.0
     assert score_names("توربوشافت م.م.ح", "Turboshaft FZE", ORG) >= CFG.review_threshold
     assert score_names("Accesos Electronicos", "ACCESOS ELECTRONICOS S.A.DE C.V.", ORG) == 1.0
+    assert score_names("Novikombank", "JOINT STOCK COMMERCIAL BANK NOVIKOMBANK", ORG) == 1.0
 
 
 def test_legal_form_is_not_identity() -> None:
