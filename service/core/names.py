@@ -26,6 +26,7 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq, Levenshtein
 
+from service.core.korean import korean_name, korean_variants
 from service.core.legal_forms import latin_native_forms, strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, char_script, detect_script
@@ -347,17 +348,21 @@ def one_transposition(x: str, y: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
 
 
-def word_similarity(x: str, y: str, config: MatchConfig) -> float:
+def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True) -> float:
     """Credited similarity of two different word tokens (strong or particle); 0 when they are unrelated.
 
     The Indel ratio 2·LCS / (len x + len y) at or above the cutoff; short tokens only when their first letters agree
     and no letter moved (`shifted`: "ming"/"bing" and "lisa"/"luis" are two names), very short ones never
     ("li"/"lei"). A single swap of adjacent letters is a typo at any length from `transposition_min_length` on, first
-    letter included. Two spellings of "š" or "č" ("sh" / "s") are credited `digraph_similarity`.
+    letter included. Two spellings of "š" or "č" ("sh" / "s") are credited `digraph_similarity`, and so are two
+    romanisations of Korean syllables ("jeong" / "jong", `korean.py`; `korean=False` leaves them to the ratio:
+    `compare_names` credits them only between two Korean names).
     """
     shorter = min(len(x), len(y))
     if shorter >= config.transposition_min_length and one_transposition(x, y):
         return credit_swap(shorter, config)
+    if korean and korean_variants(x, y):
+        return config.digraph_similarity
     if shorter < config.fuzzy_min_length:
         return 0.0
     if shorter < config.fuzzy_first_letter_length and x[0] != y[0]:
@@ -602,7 +607,8 @@ class NameComparison:
     # decide), "abjad_letters" (both written in an abjad: the letters decide), "gender_forms" (Antonio / Antonia kept
     # apart), "derived_forms" (Ivan / Ivanov kept apart), "initial_beside_unmatched_word" (an initial not counted as a
     # name part), "spacing_variant_beside_unmatched_word" (a one-word spacing variant counted as one name part),
-    # "principal_part_omitted" (the listed surname or first given name missing).
+    # "principal_part_omitted" (the listed surname or first given name missing), "korean_romanisation" (two
+    # romanisations of one Korean syllable paired: "jeong" / "jong").
     name_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
@@ -664,7 +670,8 @@ def compare_names(
     # Both written in the same native script: a pair matches only when the characters are the same.
     native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
-    glide_clash = gendered = derived = other_syllable = False
+    glide_clash = gendered = derived = other_syllable = romanised = False
+    korean: bool | None = None  # both names Korean: worked out when a pair needs it
     # A query written in an abjad against a listed name written otherwise: the name parts pair on their consonants.
     # (Listed abjad names always come with a Latin name of the same entity, which a Latin query meets.)
     cross = a.abjad and not b.abjad
@@ -693,6 +700,15 @@ def compare_names(
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
+            variant = False  # two romanisations of the same Korean syllables
+            if 0.0 < sim < 1.0 and not cross and korean_variants(x, y):
+                # One name part only between two Korean names.
+                if korean is None:
+                    korean = korean_name(_words(a)) and korean_name(_words(b))
+                variant = korean
+                romanised = romanised or korean
+                if not korean:
+                    sim = word_similarity(x, y, config, korean=False)
             if sim > 0.0:
                 if sim < 1.0 and person and not cross:  # two names' forms, not a typo
                     if gender_forms(x, y):
@@ -703,7 +719,7 @@ def compare_names(
                         continue
                 if unfolded is not None and _j_against_y(unfolded[0][x], unfolded[1][y]):
                     glide_clash = True
-                elif unfolded is not None and sim < 1.0 and not _one_consonant(x[0], y[0]):
+                elif unfolded is not None and sim < 1.0 and not variant and not _one_consonant(x[0], y[0]):
                     other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
@@ -802,6 +818,8 @@ def compare_names(
         rules += ("gender_forms",)
     if derived:
         rules += ("derived_forms",)
+    if romanised:
+        rules += ("korean_romanisation",)
     if lone_initial:
         rules += ("initial_beside_unmatched_word",)
     if lone_join:
@@ -1072,6 +1090,10 @@ def _spelled_keeping_j_y(name: NormName, unfolded: dict[str, set[str]], indexes:
     differ in them, so that the comparison cannot tell)."""
     parts = [unfolded[name.tokens[i]] for i in indexes]
     return None if any(len(p) > 1 for p in parts) else glue([next(iter(p)) for p in parts])
+
+
+def _words(name: NormName) -> list[str]:
+    return [t for t, k in zip(name.tokens, name.kinds, strict=True) if k <= PARTICLE]
 
 
 def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[float]) -> tuple[float, float]:

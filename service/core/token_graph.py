@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import numpy.typing as npt
 
+from service.core.korean import korean_key, romanised_korean
 from service.core.match_config import MatchConfig
 from service.core.names import WORD_KINDS, credit, credit_swap, shifted, token_kind, unhooked
 from service.core.token_index import TokenIndex
@@ -61,6 +62,11 @@ class TokenGraph:
         self._group_of = np.full(len(self.tokens), -1, dtype=np.int32)
         for t in fuzzy:
             self._group_of[self.ids[t]] = self._spelling_group.setdefault(unhooked(t), len(self._spelling_group))
+        # Words that are romanised Korean syllables, by their McCune-Reischauer key (`korean.py`: "ieong", "iong").
+        self._korean: dict[str, list[str]] = {}
+        for t in words:
+            if romanised_korean(t):
+                self._korean.setdefault(korean_key(t), []).append(t)
         edges: dict[int, dict[int, float]] = {}
         for x in words:
             ix = self.ids[x]
@@ -114,6 +120,14 @@ class TokenGraph:
         if swaps:
             ids.append(np.array(swaps, dtype=np.int32))
             sims.append(np.full(len(swaps), credit_swap(len(x), cfg)))
+        # Another romanisation of the same Korean syllables ("jeong" / "jong"), which no ratio may reach ("eun" /
+        # "un"), as `word_similarity` relates them; after the swaps, which win as they do there.
+        korean = [self.ids[y] for y in self._korean.get(korean_key(x), ()) if y != x and after_x(y)]
+        if korean and romanised_korean(x):
+            ids.append(np.array(korean, dtype=np.int32))
+            sims.append(np.full(len(korean), cfg.digraph_similarity))
+        else:
+            korean = []
         long_hits = False
         bare = unhooked(x)
         group = self._spelling_group.get(bare, -2)  # -2: no vocabulary word is spelled so
@@ -141,8 +155,8 @@ class TokenGraph:
         if not ids:
             return EMPTY_IDS, EMPTY_SIMS
         all_ids, all_sims = (ids[0], sims[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(sims))
-        if swaps or long_hits:
-            unique, first = np.unique(all_ids, return_index=True)  # sorted; the first occurrence (a swap) wins
+        if swaps or korean or long_hits:
+            unique, first = np.unique(all_ids, return_index=True)  # sorted; the first occurrence wins
             return unique.astype(np.int32), all_sims[first]
         # The pools' windows hold disjoint lengths, so no id comes twice: sorting is enough.
         order = np.argsort(all_ids)

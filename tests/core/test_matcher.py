@@ -450,6 +450,16 @@ def test_spacing_variants_are_found_by_the_index() -> None:
     assert [m.entry.entity_id for m in index.search(Query("VanguardHoldings"))] == ["c1"]
 
 
+def test_a_korean_name_is_found_in_either_romanisation() -> None:
+    # The index relates "jeong" / "jong" and "eun" / "un" (no ratio does), so the Revised spelling reaches the name.
+    index = MatcherIndex.build(
+        [person("k1", Name("KIM Jong Un")), person("k2", Name("KIM Jong Il"))], {"test-list": "1"}
+    )
+    found = index.search(Query("Kim Jeong-eun", EntityType.PERSON))
+    assert [m.entry.entity_id for m in found if m.score >= CFG.review_threshold] == ["k1"]
+    assert "korean_romanisation" in found[0].features["name"].detail["name_rules"]
+
+
 def test_a_spacing_variant_folded_across_the_junction_is_found() -> None:
     # The skeleton of "RTSoft" folds "ts" into "c": the query's two words meet it, and the bound credits both.
     index = MatcherIndex.build([org("r1", Name("RTSoft JSC")), org("r2", Name("RT SOFT"))], {"test-list": "1"})

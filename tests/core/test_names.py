@@ -22,6 +22,7 @@ from service.core.names import (
     normalise_name,
     principal_parts,
     score_names,
+    word_similarity,
 )
 from service.core.translit import skeleton, to_latin
 
@@ -409,6 +410,32 @@ def test_misspelt_and_cut_legal_forms(name: str, classes: set[str]) -> None:
 def test_a_stripped_word_keeps_its_spelling() -> None:
     # "stocks" is close to the alias word "stock" but is not part of a legal form here.
     assert skeleton("stocks") in normalise_name("Global Stocks Trading", ORG).tokens
+
+
+@pytest.mark.parametrize(
+    ("revised", "mccune_reischauer"),
+    [
+        ("Kim Jeong-eun", "KIM Jong Un"),  # ㅓ "eo" / "o", ㅡ "eu" / "u"
+        ("Kim Yeo-jeong", "KIM Yo Jong"),
+        ("Ri Pyeong-cheol", "RI Pyong Chol"),
+        ("Hyeon Yeong-cheol", "HYON Yong Chol"),
+        ("김정은", "Kim Jeong-eun"),  # Hangul, read as the lists read it, against the Revised spelling
+    ],
+)
+def test_korean_names_in_either_romanisation(revised: str, mccune_reischauer: str) -> None:
+    query, listed = normalise_name(revised, PERSON), normalise_name(mccune_reischauer, PERSON)
+    explained = compare_names(query, listed, CFG, person=True)
+    assert explained.score >= CFG.review_threshold
+    assert "korean_romanisation" in explained.name_rules
+
+
+def test_korean_romanisation_needs_two_korean_names() -> None:
+    # "Leon" is a Revised syllable (런), but "Leon Smith" is not a Korean name: "Lon" stays a typo away.
+    assert score_names("Leon Smith", "Lon Smith", PERSON) < CFG.review_threshold
+    assert score_names("Kim Jong Un", "Kim Jong Il", PERSON) < CFG.review_threshold  # another syllable is another name
+    # The vocabulary relates the two spellings however short ("eun" / "un": no ratio reaches them).
+    assert word_similarity(skeleton("eun"), skeleton("un"), CFG) == CFG.digraph_similarity
+    assert word_similarity(skeleton("eun"), skeleton("un"), CFG, korean=False) == 0.0
 
 
 @pytest.mark.parametrize(
