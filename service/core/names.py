@@ -710,7 +710,7 @@ def compare_names(
                 if not korean:
                     sim = word_similarity(x, y, config, korean=False)
             if sim > 0.0:
-                if sim < 1.0 and person and not cross:  # two names' forms, not a typo
+                if sim < 1.0 and person and not cross and not variant:  # two names' forms, not a typo
                     if gender_forms(x, y):
                         gendered = True
                         continue

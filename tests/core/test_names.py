@@ -420,6 +420,11 @@ def test_a_stripped_word_keeps_its_spelling() -> None:
         ("Ri Pyeong-cheol", "RI Pyong Chol"),
         ("Hyeon Yeong-cheol", "HYON Yong Chol"),
         ("김정은", "Kim Jeong-eun"),  # Hangul, read as the lists read it, against the Revised spelling
+        ("Choi Ryong-hae", "CHOE Ryong Hae"),  # South Korea's spellings of surnames
+        ("Park Pong-ju", "PAK Pong Ju"),
+        ("Lee Pyong-chol", "RI Pyong Chol"),
+        ("Park Bong-ju", "PAK Pong Ju"),  # b, g, d opening a word where McCune-Reischauer writes p, k, t
+        ("Kim Gyeong-hui", "KIM Kyong Hui"),
     ],
 )
 def test_korean_names_in_either_romanisation(revised: str, mccune_reischauer: str) -> None:
@@ -432,6 +437,7 @@ def test_korean_names_in_either_romanisation(revised: str, mccune_reischauer: st
 def test_korean_romanisation_needs_two_korean_names() -> None:
     # "Leon" is a Revised syllable (런), but "Leon Smith" is not a Korean name: "Lon" stays a typo away.
     assert score_names("Leon Smith", "Lon Smith", PERSON) < CFG.review_threshold
+    assert score_names("Lee Smith", "Ri Smith", PERSON) < CFG.review_threshold
     assert score_names("Kim Jong Un", "Kim Jong Il", PERSON) < CFG.review_threshold  # another syllable is another name
     # The vocabulary relates the two spellings however short ("eun" / "un": no ratio reaches them).
     assert word_similarity(skeleton("eun"), skeleton("un"), CFG) == CFG.digraph_similarity
