@@ -85,6 +85,17 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "sprl",
         "shpk",  # Albanian
         "tov",
+        "pt",  # Indonesian perseroan terbatas
+        "uab",  # Lithuanian
+        "cong ty tnhh",  # Vietnamese: cong ty trach nhiem huu han (one member: mot thanh vien, MTV)
+        "cong ty tnhh mot thanh vien",
+        "tnhh",
+        "tnhh mtv",
+        "eireli",  # Brazil
+        "osoo",  # Kyrgyz ОсОО
+        "spe",  # Armenian ՍՊԸ
+        "shps",  # Georgian შპს
+        "zhshs",  # Kazakh ЖШС
     ),
     # Joint-stock / public companies.
     "JSC": (
@@ -150,6 +161,8 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "pjscb",
         "akb",
         "aktsionernyi kommercheskii bank",
+        "cong ty co phan",  # Vietnamese
+        "pbe",  # Armenian ՓԲԸ (closed joint-stock)
     ),
     # Corporations without a more precise class (US and generic English usage).
     "CORP": (
@@ -160,6 +173,7 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "co",
         "company",
         "cia",
+        "cong ty",  # Vietnamese
     ),
     "LP": (
         "lp",
@@ -172,6 +186,7 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "kommanditgesellschaft",
         "societe en commandite",
         "sociedad en comandita",
+        "cv",  # Indonesian and Dutch commanditaire vennootschap
     ),
     "COOP": ("coop", "cooperative", "co operative"),
     # Russian autonomous non-profit organisations (ANO).
@@ -211,6 +226,10 @@ SUFFIX_FORMS: dict[str, tuple[str, ...]] = {
         "shdhmm",  # ش.ذ.م.م
         "mmh",  # م.م.ح (free zone establishment, FZE)
         "mdms",  # م.د.م.س (DMCC)
+        "ou",  # Estonian OÜ
+        "sia",  # Latvian
+        "lda",  # Portuguese
+        "slu",  # Spanish, one member
     ),
     "JSC": (
         "sa de cv",  # Mexico ("S.A.DE C.V." joins as "sade"), S.A.B. and S.A.P.I. too
@@ -235,7 +254,11 @@ SUFFIX_FORMS: dict[str, tuple[str, ...]] = {
         "shml",  # ش.م.ل (Lebanon)
         "shm",  # ش.م.ع (public joint-stock)
         "shmq",  # ش.م.ع.ق (Qatar)
+        "bhd",  # Malaysian berhad
+        "dd",  # Slovenian and Croatian d.d.
+        "sau",  # Spanish, one member
     ),
+    "NGO": ("ev",),  # German eingetragener Verein
     "LP": (
         "s en c",  # Colombia: sociedad en comandita (simple, por acciones)
         "s en cs",

@@ -165,6 +165,15 @@ def test_legal_forms_recognised(name: str, classes: set[str]) -> None:
         ("Joint-Stock Commercial Bank Iskra", {"JSC"}),  # a Russian bank's form (AKB), not its name
         ("ПАО АКБ Искра", {"JSC"}),
         ("АНО Искра", {"NGO"}),  # autonomous non-profit organisation
+        ("PT Iskra", {"LLC"}),  # Indonesia
+        ("Công ty TNHH Iskra", {"LLC"}),  # Vietnam
+        ("Công ty Cổ phần Iskra", {"JSC"}),
+        ("Iskra Bhd", {"JSC"}),  # Malaysia
+        ("Iskra OÜ", {"LLC"}),  # Estonia
+        ("UAB Iskra", {"LLC"}),  # Lithuania
+        ("Iskra d.d.", {"JSC"}),  # Slovenia
+        ("ՍՊԸ Իսկրա", {"LLC"}),  # Armenia
+        ("შპს ისკრა", {"LLC"}),  # Georgia
     ],
 )
 def test_regional_legal_forms(name: str, classes: set[str]) -> None:
@@ -206,7 +215,7 @@ def test_a_persons_han_name_keeps_every_character() -> None:
     assert not normalise_name("李中国", PERSON).countries
 
 
-@pytest.mark.parametrize("name", ["SAS Institute", "CA Technologies", "Sal Greco"])
+@pytest.mark.parametrize("name", ["SAS Institute", "CA Technologies", "Sal Greco", "Sia Sayeed", "Ou Yang"])
 def test_a_suffix_form_at_the_head_is_the_name(name: str) -> None:
     # Latin American and Gulf forms follow the name: at its head, the letters are the name.
     norm = normalise_name(name)
