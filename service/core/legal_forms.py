@@ -207,9 +207,9 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Forms written only after the name, never read at its head, where "SAS" or "CA" is the name: Latin American and
-# Arab companies' abbreviations (those in Arabic letters as `names.latin_tokens` writes them, joined: "ذ.م.م" is
-# "dhmm").
+# Forms written only after the name, never read at its head, where "SAS" or "CA" is the name: Latin American, Arab,
+# Baltic, Iberian and Malaysian companies' abbreviations (those in Arabic letters as `names.latin_tokens` writes them,
+# joined: "ذ.م.م" is "dhmm").
 SUFFIX_FORMS: dict[str, tuple[str, ...]] = {
     "LLC": (
         "s de rl",  # Mexico: S. de R.L. (de C.V.: of variable capital), S.P.R. (rural production), S.C. de R.L.

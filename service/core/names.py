@@ -701,7 +701,9 @@ def compare_names(
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
             variant = False  # two romanisations of the same Korean syllables
-            if 0.0 < sim < 1.0 and not cross and korean_variants(x, y):
+            # Such a pair is credited `digraph_similarity` (`word_similarity`): the float test spares most pairs the
+            # Korean keys.
+            if 0.0 < sim < 1.0 and sim == config.digraph_similarity and not cross and korean_variants(x, y):
                 # One name part only between two Korean names.
                 if korean is None:
                     korean = korean_name(_words(a)) and korean_name(_words(b))

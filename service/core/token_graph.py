@@ -123,11 +123,11 @@ class TokenGraph:
         # Another romanisation of the same Korean syllables ("jeong" / "jong"), which no ratio may reach ("eun" /
         # "un"), as `word_similarity` relates them; after the swaps, which win as they do there.
         korean = [self.ids[y] for y in self._korean.get(korean_key(x), ()) if y != x and after_x(y)]
-        if korean and romanised_korean(x):
+        if korean and not romanised_korean(x):
+            korean = []
+        if korean:
             ids.append(np.array(korean, dtype=np.int32))
             sims.append(np.full(len(korean), cfg.digraph_similarity))
-        else:
-            korean = []
         long_hits = False
         bare = unhooked(x)
         group = self._spelling_group.get(bare, -2)  # -2: no vocabulary word is spelled so
