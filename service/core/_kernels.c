@@ -144,11 +144,13 @@ done:
     return out;
 }
 
-/* lcs_scan(text, blob, offsets, letters, begin, end, need) -> (indices: bytes of int64, lcs: bytes)
+/* lcs_scan(text, blob, offsets, letters, begin, end, need) -> (indices: bytes of int64, lcs: bytes, ratios: bytes
+ * of float64)
  *
  * `blob[offsets[i]:offsets[i + 1]]` is token i and `letters` the (masks, extras, lengths) of all tokens (from
  * `letters`). For every token i in [begin, end): the length of the longest common subsequence with `text` (at most
- * 64 bytes), kept when it reaches need[len(token i)]. Tokens whose letters cannot reach it are skipped; the others
+ * 64 bytes), kept when it reaches need[len(token i)], and the Indel ratio 2·LCS / (len text + len token i), computed
+ * as the scorer computes it (the same double operations, so the same value). Tokens whose letters cannot reach it are skipped; the others
  * are computed bit-parallel (Hyyro 2004) with `text` as the pattern: one word of state, four operations per
  * character of the token. */
 static PyObject *lcs_scan(PyObject *self, PyObject *args) {
@@ -200,6 +202,7 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     Py_ssize_t found = 0, capacity = 0;
     int64_t *hits = NULL;
     uint8_t *lcs_of = NULL;
+    double *ratio_of = NULL;
     /* 64 tokens at a time: how many of the text's symbols each holds, as a 7-bit counter per token kept in bit
      * planes (plane p holds bit p of every token's count), summed from `columns`. Only the tokens whose count can
      * reach the smallest need of any token at least as long as the shortest of the 64 (the extras add at most
@@ -259,25 +262,30 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
             }
             if (found == capacity) {
                 capacity = capacity ? 2 * capacity : 256;
-                if (grow(&hits, (size_t)capacity * sizeof *hits) < 0 || grow(&lcs_of, (size_t)capacity) < 0) {
+                if (grow(&hits, (size_t)capacity * sizeof *hits) < 0 || grow(&lcs_of, (size_t)capacity) < 0 ||
+                    grow(&ratio_of, (size_t)capacity * sizeof *ratio_of) < 0) {
                     goto failed;
                 }
             }
             hits[found] = i;
             lcs_of[found] = (uint8_t)lcs;
+            ratio_of[found] = 2.0 * lcs / (double)(m + (off[i + 1] - off[i]));
             found++;
         }
     }
     PyObject *hits_out = PyBytes_FromStringAndSize((const char *)hits, found * (Py_ssize_t)sizeof *hits);
     PyObject *lcs_out = PyBytes_FromStringAndSize((const char *)lcs_of, found);
-    if (hits_out != NULL && lcs_out != NULL) {
-        out = PyTuple_Pack(2, hits_out, lcs_out);
+    PyObject *ratios_out = PyBytes_FromStringAndSize((const char *)ratio_of, found * (Py_ssize_t)sizeof *ratio_of);
+    if (hits_out != NULL && lcs_out != NULL && ratios_out != NULL) {
+        out = PyTuple_Pack(3, hits_out, lcs_out, ratios_out);
     }
     Py_XDECREF(hits_out);
     Py_XDECREF(lcs_out);
+    Py_XDECREF(ratios_out);
 failed:
     PyMem_Free(hits);
     PyMem_Free(lcs_of);
+    PyMem_Free(ratio_of);
 done:
     release(&blob);
     release(&offsets);

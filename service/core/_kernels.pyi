@@ -16,7 +16,7 @@ def lcs_scan(
     begin: int,
     end: int,
     need: bytes,
-) -> tuple[bytes, bytes]: ...
+) -> tuple[bytes, bytes, bytes]: ...
 def union(
     postings_start: Array,
     postings: Array,

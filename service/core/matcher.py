@@ -52,7 +52,7 @@ from service.core.names import (
     abjad_joins,
     abjad_keys,
     abjad_particle_partners,
-    abjad_pattern,
+    abjad_spelling,
     compare_names,
     consonant_key,
     given_names,
@@ -510,8 +510,8 @@ class MatcherIndex:
         sharing a key are other vowels ("mohammadi" for "مهدی")."""
         by_key = [i for key in abjad_keys(text) for i in self._by_consonants.get(key, EMPTY_IDS).tolist()]
         if not by_key:
-            return by_key  # compiling the pattern costs more than the rest: only where a key is found
-        spells, tokens = abjad_pattern(text, hebrew).fullmatch, self._graph.tokens
+            return by_key
+        spells, tokens = abjad_spelling(text, len(by_key), hebrew), self._graph.tokens
         return [i for i in by_key if spells(tokens[i])]
 
     def _misspelling_weight(self, ids: npt.NDArray[np.int32], sims: npt.NDArray[np.float64]) -> float:
@@ -612,7 +612,7 @@ class MatcherIndex:
             low = probe & _JOIN_FILTER_MASK
             if not (bitmap[low >> 3] >> (low & 7)) & 1:
                 continue
-            a = int(np.searchsorted(self._joined_key, probe, side="left"))
+            a = int(self._joined_key.searchsorted(probe, "left"))
             if a == len(self._joined_key) or self._joined_key[a] != probe:
                 continue
             if p >= words:
@@ -620,7 +620,7 @@ class MatcherIndex:
                 own = {hash(_pair_tokens(norm, pair)) for pair in pairs}
                 if self._joined_one_split[a] and int(self._joined_split[a]) in own:
                     continue
-            b = int(np.searchsorted(self._joined_key, probe, side="right"))
+            b = int(self._joined_key.searchsorted(probe, "right"))
             if p < words:
                 found.update(self._joined_name[a:b].tolist())
                 variants.link([at[p]], self._spelling(text))
@@ -651,18 +651,18 @@ class MatcherIndex:
                 continue
             for key in abjad_keys(token):
                 probe = hash(key)
-                a = int(np.searchsorted(self._pair_key, probe, side="left"))
-                b = int(np.searchsorted(self._pair_key, probe, side="right"))
-                if a == b:
+                a = int(self._pair_key.searchsorted(probe, "left"))  # the method: np.searchsorted wraps it slowly
+                if a == len(self._pair_key) or self._pair_key[a] != probe:
                     continue
-                spells = abjad_pattern(token, hebrew).fullmatch
+                b = int(self._pair_key.searchsorted(probe, "right"))
+                spells = abjad_spelling(token, b - a, hebrew)
                 spelled: dict[tuple[int, int], bool] = {}  # a pair of tokens recurs in many names
                 for name, (first, second) in zip(
                     self._pair_name[a:b].tolist(), self._pair_tokens[a:b].tolist(), strict=True
                 ):
                     ok = spelled.get((first, second))
                     if ok is None:
-                        ok = spelled[first, second] = spells(tokens[first] + tokens[second]) is not None
+                        ok = spelled[first, second] = spells(tokens[first] + tokens[second])
                         if ok:
                             variants.link([q], [first, second])
                     if ok:

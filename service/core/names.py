@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -471,9 +471,60 @@ def _one_letter(pair: str, folds: Mapping[str, str]) -> str | None:
     return folded
 
 
-@lru_cache(maxsize=100_000)
+# Compiled abjad patterns by (token, hebrew); compiling one costs about 150 µs and reading a skeleton through the
+# pattern's parts one by one about 3 (most skeletons that share a consonant key fail at the first parts): a test of
+# up to `_PART_BY_PART_MAX` skeletons reads them part by part (`abjad_spelling`).
+_COMPILED: dict[tuple[str, bool], re.Pattern[str]] = {}
+_MAX_COMPILED = 100_000
+_PART_BY_PART_MAX = 50
+
+
 def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
-    """The Latin skeletons that can spell a name part romanised from an abjad.
+    """The Latin skeletons that can spell a name part romanised from an abjad (`_abjad_parts`), as one expression."""
+    key = (token, hebrew)
+    pattern = _COMPILED.get(key)
+    if pattern is None:
+        pattern = re.compile("".join(_abjad_parts(token, hebrew)))
+        if len(_COMPILED) >= _MAX_COMPILED:
+            _COMPILED.clear()  # one atomic step: API threads share the table
+        _COMPILED[key] = pattern
+    return pattern
+
+
+def abjad_spelling(token: str, skeletons: int, hebrew: bool = False) -> Callable[[str], bool]:
+    """A test of whether a Latin skeleton spells `token` (a full match of `abjad_pattern`), to be run on about
+    `skeletons` of them: the compiled pattern when there are many or it is compiled already, else the parts one by
+    one (`_COMPILED`)."""
+    pattern = _COMPILED.get((token, hebrew))
+    if pattern is None and skeletons <= _PART_BY_PART_MAX:
+        parts = _abjad_parts(token, hebrew)
+        return lambda y: _spelled_part_by_part(parts, y)
+    fullmatch = (pattern or abjad_pattern(token, hebrew)).fullmatch
+    return lambda y: fullmatch(y) is not None
+
+
+def _spelled_part_by_part(parts: tuple[str, ...], y: str) -> bool:
+    """`y` matches the parts one after another: the ends each part may reach, from every end the one before
+    reached (the parts hold no anchors or lookarounds, so this is the full match of the joined expression)."""
+    ends = {0}
+    for part in parts:
+        fullmatch = _part_pattern(part).fullmatch
+        ends = {end for start in ends for end in range(start, len(y) + 1) if fullmatch(y, start, end)}
+        if not ends:
+            return False
+    return len(y) in ends
+
+
+@lru_cache(maxsize=4096)
+def _part_pattern(part: str) -> re.Pattern[str]:
+    """One part of an abjad pattern: a letter's spellings, the same for every token holding the letter there."""
+    return re.compile(part)
+
+
+@lru_cache(maxsize=100_000)
+def _abjad_parts(token: str, hebrew: bool) -> tuple[str, ...]:
+    """The Latin skeletons that can spell a name part romanised from an abjad, as a regular expression in parts: one
+    per letter, or per two letters a Latin spelling may write as one.
 
     Its consonants are fixed, each followed by an unwritten short vowel or none (`_VOWEL_RUN`), except the last
     letter: names drop the final short vowel ("محمد" is Muhammad, not Muhammadi; "رضا" Reza, not Rezai), though a
@@ -531,7 +582,7 @@ def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
         else:
             parts.append(f"(?:{letters[i]}{letters[i + 1]}|{folded}{_VOWEL_RUN if i + 1 < last else ''})")
             i += 2
-    return re.compile("".join(parts))
+    return tuple(parts)
 
 
 def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebrew: bool = False) -> float:
@@ -543,7 +594,7 @@ def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebr
         return 1.0 if x == y else config.abjad_similarity if y in abjad_particle_partners(x) and kx == ky else 0.0
     if consonant_key(y) not in abjad_keys(x):
         return 0.0
-    return config.abjad_similarity if abjad_pattern(x, hebrew).fullmatch(y) else 0.0
+    return config.abjad_similarity if abjad_spelling(x, 1, hebrew)(y) else 0.0
 
 
 def abjad_particle_partners(token: str) -> frozenset[str]:

@@ -61,7 +61,7 @@ class TokenIndex:
         if not _compiled(text):
             return [LCSseq.similarity(text, t) for t in self.tokens[begin:end]]
         row = [0] * (end - begin)
-        found, lcs = _kernels.lcs_scan(
+        found, lcs, _ = _kernels.lcs_scan(
             text.encode("ascii"), self._blob, self._offsets, self._letters, begin, end, bytes(_WORD + 1)
         )
         for i, value in zip(np.frombuffer(found, dtype=np.int64).tolist(), lcs, strict=True):
@@ -80,15 +80,14 @@ class TokenIndex:
             ratio = 2.0 * lcs / (m + self.lengths[at])
             keep = ratio >= cutoff
             return at[keep], ratio[keep]
-        found, lcs_bytes = _kernels.lcs_scan(
+        found, _, ratios = _kernels.lcs_scan(
             text.encode("ascii"), self._blob, self._offsets, self._letters, begin, end, self._need(m, cutoff)
         )
         if not found:
             return _NO_HITS
         # The kernel kept exactly the tokens whose ratio reaches the cutoff: `_need` found each length's least LCS
         # with this same floating-point test.
-        at = np.frombuffer(found, dtype=np.int64)
-        return at, 2.0 * np.frombuffer(lcs_bytes, dtype=np.uint8) / (m + self.lengths[at])
+        return np.frombuffer(found, dtype=np.int64), np.frombuffer(ratios, dtype=np.float64)
 
     def similar(self, text: str, cutoff: float, begin: int = 0, end: int | None = None) -> list[tuple[str, float]]:
         """Tokens of `tokens[begin:end]` (and the long ones) whose Indel ratio 2·LCS / (len text + len token) with

@@ -12,8 +12,11 @@ from service.core.match_config import MatchConfig
 from service.core.model import EntityType
 from service.core.names import (
     INITIAL,
+    _abjad_parts,
+    _spelled_part_by_part,
     abjad_keys,
     abjad_pattern,
+    abjad_spelling,
     compare_names,
     consonant_key,
     given_names,
@@ -882,6 +885,27 @@ def test_abjad_romanisation_details() -> None:
     assert score_names("ياسين احمدی", "ياسين أحمد الجبين", PERSON) < CFG.review_threshold
     # A Latin query keeps comparing spellings: the lists give every abjad-written entity a Latin name as well.
     assert score_names("Hassan Ali", "حسن علي", PERSON) < CFG.review_threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abcdfghijklmnrstvyz", min_size=1, max_size=8),
+    st.booleans(),
+    st.text(alphabet="abcdefghijklmnopqrstuvz", max_size=12),
+    st.data(),
+)
+def test_reading_an_abjad_pattern_part_by_part_agrees_with_the_compiled_pattern(
+    token: str, hebrew: bool, other: str, data: st.DataObject
+) -> None:
+    # A few skeletons are read through the pattern's parts one by one, many through the pattern compiled: the two
+    # must agree on spellings the pattern allows and on any other text.
+    allowed = data.draw(st.from_regex(abjad_pattern(token, hebrew), fullmatch=True))
+    parts = _abjad_parts(token, hebrew)
+    for latin in (allowed, other, allowed[1:], allowed + "a"):
+        expected = abjad_pattern(token, hebrew).fullmatch(latin) is not None
+        assert _spelled_part_by_part(parts, latin) is expected
+        assert abjad_spelling(token, 1, hebrew)(latin) is expected  # compiled by now: the pattern answers
+    assert _spelled_part_by_part(parts, allowed)
 
 
 @settings(max_examples=300, deadline=None)
