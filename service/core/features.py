@@ -117,8 +117,10 @@ def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:
 def identifier_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
     """An equal identifier number is decisive; a different number of the same kind lowers a little."""
     mine = [i for i in query.identifiers if i.type not in ID_IGNORED]
+    if not mine:
+        return None  # most queries: the listed identifiers are not read at all
     theirs = [i for i in entry.identifiers if i.type not in ID_IGNORED]
-    if not mine or not theirs:
+    if not theirs:
         return None
     listed_numbers = {normalise_identifier(i.number): i for i in theirs}
     for ident in mine:
