@@ -353,6 +353,10 @@ static PyObject *union_(PyObject *self, PyObject *args) {
         Py_ssize_t n_related = ITEMS(ids, int32_t);
         for (Py_ssize_t r = -1; r < n_related; r++) {
             Py_ssize_t token = r < 0 ? own : related[r];
+            /* Each token's postings start somewhere else: ask for the next token's while this one's are read. */
+            if (r + 1 < n_related && related[r + 1] >= 0 && related[r + 1] < vocabulary) {
+                __builtin_prefetch(&post[begin_of[related[r + 1]]]);
+            }
             if (token < 0) {
                 continue;
             }
@@ -441,6 +445,8 @@ typedef union {
 _Static_assert(sizeof(Record) == 16, "NameArrays records are 16 bytes");
 
 static double min2(double a, double b) { return a < b ? a : b; }
+
+enum { PREFETCH_AHEAD = 8 }; /* candidates ahead whose records may_reach asks the memory for */
 
 /* may_reach(cand, names, query, related, params, scratch) -> bytes (1 where the name may reach the threshold)
  *
@@ -576,6 +582,15 @@ static PyObject *may_reach(PyObject *self, PyObject *args) {
         q_initials |= q_kind[i] == INITIAL;
     }
     for (Py_ssize_t c = 0; c < n; c++) {
+        /* Candidates lie anywhere in `records` (megabytes): ask for a later candidate's records while this one is
+         * bounded, so its cache lines are on their way when its turn comes. */
+        if (c + PREFETCH_AHEAD < n) {
+            int64_t later = cand[c + PREFETCH_AHEAD];
+            if (later >= 0 && later < n_names && head[later] >= 0 && head[later] < n_records) {
+                __builtin_prefetch(&records[head[later]]);
+                __builtin_prefetch(&records[head[later]] + 4); /* a name's records may cross into the next line */
+            }
+        }
         int64_t name = cand[c];
         Py_ssize_t at = name < 0 || name >= n_names ? -1 : head[name];
         if (at < 0 || at >= n_records || records[at].head.count < 0 || records[at].head.count >= n_records - at) {

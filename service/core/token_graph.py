@@ -144,7 +144,8 @@ class TokenGraph:
             if len(at):
                 hit_ids = pool_ids[at]
                 hit_sims = np.maximum(0.0, 1.0 - cfg.fuzzy_penalty * (1.0 - raw))  # `credit`, elementwise
-                hit_sims[self._group_of[hit_ids] == group] = cfg.digraph_similarity
+                if group >= 0:  # most misspellings spell no vocabulary word's way
+                    hit_sims[self._group_of[hit_ids] == group] = cfg.digraph_similarity
                 ids.append(hit_ids)
                 sims.append(hit_sims)
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
