@@ -150,9 +150,9 @@ done:
  * `blob[offsets[i]:offsets[i + 1]]` is token i and `letters` the (masks, extras, lengths) of all tokens (from
  * `letters`). For every token i in [begin, end): the length of the longest common subsequence with `text` (at most
  * 64 bytes), kept when it reaches need[len(token i)], and the Indel ratio 2·LCS / (len text + len token i), computed
- * as the scorer computes it (the same double operations, so the same value). Tokens whose letters cannot reach it are skipped; the others
- * are computed bit-parallel (Hyyro 2004) with `text` as the pattern: one word of state, four operations per
- * character of the token. */
+ * as the scorer computes it (the same double operations, so the same value). Tokens whose letters cannot reach it
+ * are skipped; the others are computed bit-parallel (Hyyro 2004) with `text` as the pattern: one word of state, four
+ * operations per character of the token. */
 static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     const char *text;
     Py_ssize_t m, begin, end;
