@@ -221,6 +221,13 @@ def _with_links(query: QueryTokens, links: Mapping[int, list[int]]) -> QueryToke
     return QueryTokens(query.name, query.masses, query.own_ids, related)
 
 
+def _first_equal(keys: npt.NDArray[np.int64], probe: int) -> int:
+    """The position of the first key equal to `probe` in the sorted `keys`, or -1. (The array's own searchsorted:
+    np.searchsorted wraps it at more than twice the cost, which a per-query probe pays.)"""
+    at = int(keys.searchsorted(probe, "left"))
+    return at if at < len(keys) and keys[at] == probe else -1
+
+
 def _pair_tokens(norm: NormName, pair: tuple[int, int]) -> tuple[str, str]:
     first, second = sorted((norm.tokens[pair[0]], norm.tokens[pair[1]]))
     return first, second
@@ -612,8 +619,8 @@ class MatcherIndex:
             low = probe & _JOIN_FILTER_MASK
             if not (bitmap[low >> 3] >> (low & 7)) & 1:
                 continue
-            a = int(self._joined_key.searchsorted(probe, "left"))
-            if a == len(self._joined_key) or self._joined_key[a] != probe:
+            a = _first_equal(self._joined_key, probe)
+            if a < 0:
                 continue
             if p >= words:
                 pairs = norm.joins[text]
@@ -651,8 +658,8 @@ class MatcherIndex:
                 continue
             for key in abjad_keys(token):
                 probe = hash(key)
-                a = int(self._pair_key.searchsorted(probe, "left"))  # the method: np.searchsorted wraps it slowly
-                if a == len(self._pair_key) or self._pair_key[a] != probe:
+                a = _first_equal(self._pair_key, probe)
+                if a < 0:
                     continue
                 b = int(self._pair_key.searchsorted(probe, "right"))
                 spells = abjad_spelling(token, b - a, hebrew)
