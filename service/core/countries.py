@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pycountry
+
+from service.core.memo import memo
 
 # Spellings seen in OFAC, UN, EU, UK and CSL files that pycountry's lookup does not resolve by itself.
 _ALIASES: dict[str, str] = {
@@ -215,7 +216,7 @@ _CLEAN = re.compile(r"\s+")
 _AROUND = re.compile(r"^region:\s*|\s*\((?:occupied|previous address|former address|as at [^)]*|as of [^)]*)\)$")
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def to_iso2(value: str | None) -> str | None:
     """Resolve a country name, alpha-2 or alpha-3 code to alpha-2; None when it cannot be resolved."""
     if value is None:
@@ -242,7 +243,7 @@ def to_iso2(value: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=1024)
+@memo(1024)
 def is_iso2(code: str) -> bool:
     """True when `code` is an assigned ISO 3166-1 alpha-2 code (or XK, used by lists for Kosovo)."""
     if code == "XK":

@@ -15,8 +15,8 @@ Tokens here are skeletons (`translit.skeleton`: j and y are written "i", w "v"),
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
+from service.core.memo import memo
 from service.core.translit import skeleton
 
 # Initials, vowels and finals of both systems, without McCune-Reischauer's breves and apostrophes (ŏ is "o", k' "k").
@@ -48,7 +48,7 @@ _LONGEST = max(map(len, SYLLABLES))
 _MAX_SYLLABLES = 2
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def romanised_korean(token: str) -> bool:
     """True when the skeleton `token` splits into one or two romanised Korean syllables ("iong", "iongun"), or is a
     surname's own spelling ("park")."""

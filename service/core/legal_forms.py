@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
+from service.core.memo import memo
 from service.core.translit import skeleton
 
 # Generic class → aliases. Classes follow rigour's generic codes where they exist.
@@ -370,7 +370,7 @@ _MISSPELT_MIN = 0.85  # Indel ratio of a misspelt alias word
 _CUT_MIN = 4  # letters of a cut-off alias word
 
 
-@lru_cache(maxsize=65_536)  # names repeat their words
+@memo(65_536)  # names repeat their words
 def _alias_word(token: str, last: bool) -> str:
     """The alias word `token` stands for (itself when it is one or none is close)."""
     if len(token) < 5 or token in _LONG_WORDS:

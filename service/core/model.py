@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
+
+from service.core.memo import memo
 
 
 class EntityType(StrEnum):
@@ -33,7 +34,7 @@ class NameKind(StrEnum):
     FORMER = "former"  # f.k.a. / previous name
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def char_script(ch: str) -> str | None:
     """The Unicode script of one character ("Latin", "Han", "Hangul", ...), None for unnamed code points."""
     try:

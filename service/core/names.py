@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -29,6 +28,7 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 from service.core.korean import korean_name, korean_variants
 from service.core.legal_forms import latin_native_forms, strip_legal_forms
 from service.core.match_config import MatchConfig
+from service.core.memo import memo
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import latin_native_countries, split_countries, split_seat
@@ -181,7 +181,7 @@ def latin_tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(latin) if t not in _DROP]
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def token_kind(token: str) -> int:
     """STRONG, PARTICLE, INITIAL or NUMBER: the kinds a skeleton token may have in some name (the vocabulary's view;
     a name decides each of its tokens' kind on the word as written, `written_kind`)."""
@@ -204,7 +204,7 @@ def written_kind(word: str, folded: str) -> int:
     return kind
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName:
     """Normalise a raw name; legal forms are stripped unless the name is known to be a person's."""
     person = None if entity_type in (None, EntityType.UNKNOWN) else entity_type is EntityType.PERSON
@@ -326,7 +326,7 @@ def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict
     return joins
 
 
-_cached_joins = lru_cache(maxsize=20_000)(_joins)
+_cached_joins = memo(20_000)(_joins)
 
 
 def credit(raw: float, config: MatchConfig) -> float:
@@ -420,14 +420,14 @@ _HEBREW_SPELLINGS = {**_LATIN_SPELLINGS, "b": "[bv]", "d": "d", "k": "k"}
 _VOWEL_RUN = "(?:[aeiou][aeo]?)?"
 
 
-@lru_cache(maxsize=100_000)
+@memo(250_000)  # the build asks for about 115,000
 def consonant_key(token: str) -> str:
     """The consonants of a skeleton token that an abjad spelling and a Latin spelling of one name share ("sdm" for
     صدام and "Saddam", "hsn" for حسين and "Hussein"): equal keys are where `abjad_pattern` may match."""
     return _MARKED_SOUND.sub(r"\1", token.translate(_NOT_KEY).translate(_ONE_LETTER)).rstrip("h")
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def abjad_keys(token: str) -> frozenset[str]:
     """The consonant keys of the Latin spellings of a token of an abjad-written name: ج is "j" (a vowel "i" in a
     skeleton), "dj" ("d") or Egyptian "g", one key per reading. Empty when the token has no consonant for a Latin
@@ -515,13 +515,13 @@ def _spelled_part_by_part(parts: tuple[str, ...], y: str) -> bool:
     return len(y) in ends
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def _part_pattern(part: str) -> re.Pattern[str]:
     """One part of an abjad pattern: a letter's spellings, the same for every token holding the letter there."""
     return re.compile(part)
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def _abjad_parts(token: str, hebrew: bool) -> tuple[str, ...]:
     """The Latin skeletons that can spell a name part romanised from an abjad, as a regular expression in parts: one
     per letter, or per two letters a Latin spelling may write as one.
@@ -1110,7 +1110,7 @@ def _unfolded(name: NormName) -> dict[str, set[str]]:
     """Token → its spellings in the name with j and y left unfolded (`latin` keeps the words before the folds)."""
     found: dict[str, set[str]] = {}
     for word in name.latin.split():
-        found.setdefault(skeleton(word, keep_j_y=name.abjad), set()).add(skeleton(word, keep_j_y=True))
+        found.setdefault(skeleton(word, name.abjad), set()).add(skeleton(word, True))
     return found
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import opencc
 from unidecode import unidecode
 
+from service.core.memo import memo
+
 # ICAO 9303 (2015) for Russian, plus the letters of Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian, Kazakh,
 # Kyrgyz, Mongolian and Tajik that occur in sanctions lists. Serbian ћ/ђ use the Serbian Latin alphabet (ć→ch, dj).
 _CYRILLIC: dict[str, str] = {
@@ -156,7 +158,7 @@ def _pinyin_table() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=20_000)
+@memo(20_000)
 def _han_reading(character: str) -> str:
     """The character's reading in toneless pinyin, set apart as a syllable (ü written u, as lists write "Lu");
     unidecode's where pypinyin has none."""
@@ -176,7 +178,7 @@ def _traditional_to_simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=20_000)
+@memo(20_000)
 def simplified(character: str) -> str:
     """A Han character in its simplified form (華 → 华, 務 → 务), any other character as it is: the traditional and
     simplified writings of one name are the same characters (OpenCC's table, character by character)."""
@@ -304,7 +306,7 @@ def _hangul(match: re.Match[str]) -> str:
     return " ri " if syllable == "i" else f" {syllable} "  # 이 alone is the surname Ri (Lee, Yi)
 
 
-@lru_cache(maxsize=50_000)
+@memo(50_000)
 def abjad_skeleton(token: str) -> str:
     """`skeleton` of a token romanised from Arabic, Persian or Hebrew letters: the one-letter folds only (`to_latin`
     writes the letters whose digraph folds already folded), j and y kept."""
@@ -346,7 +348,7 @@ def unfolded_junctions(text: str) -> list[tuple[str, str]]:
     return found
 
 
-@lru_cache(maxsize=200_000)  # names repeat their words
+@memo(200_000)  # names repeat their words
 def skeleton(token: str, keep_j_y: bool = False) -> str:
     """The romanisation-neutral form of one ASCII token: equal skeletons mean 'same name in another system'.
     `keep_j_y` skips the j/y folds, for names whose romanisation writes two sounds with them (pinyin, Korean)."""
