@@ -87,7 +87,8 @@ def _screen_chunks(
 ) -> None:
     """A worker: build its own index or use the one inherited through fork, screen the `earlier` queries (none: every
     cache as the build left it), wait for the others, then take chunks of `texts` (their first positions) off the
-    shared queue until it is empty, and report how many were not clear."""
+    shared queue until it is empty, and report the page faults it took meanwhile (in a forked worker, mostly copies of
+    pages it shares with the parent)."""
     if build:
         _build_index()
     assert _INDEX is not None
@@ -95,21 +96,23 @@ def _screen_chunks(
     for text in earlier:
         _INDEX.screen(Query(text), cfg)
     ready.wait()
-    alerts = 0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     while (first := chunks.get()) is not None:
-        alerts += sum(1 for text in texts[first : first + CHUNK] if _INDEX.screen(Query(text), cfg).decision != "clear")
-    done.put(alerts)
+        for text in texts[first : first + CHUNK]:
+            _INDEX.screen(Query(text), cfg)
+    done.put(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults)
 
 
 def _run_workers(
     context: ForkContext | SpawnContext, texts: list[str], workers: int, build: bool, earlier: Sequence[str] = ()
-) -> float:
-    """Queries per second of `workers` new processes of `context` screening `texts` between them, timed from when
-    all are ready to when the last one is done. They share the work as a batch's Celery workers do: chunks of the
-    batch chunk size, each taken by the next free worker (one task prefetched at a time). New processes each time:
-    a process that screened the same queries before keeps the skeletons and other per-word caches of their words,
-    and ran 20% faster. With `earlier`, each process first screens its share of those other queries: a worker some
-    time after it started, whose caches hold the common words (given names, surnames) of the queries it has seen."""
+) -> tuple[float, float]:
+    """Queries per second, and page faults per 10,000 queries, of `workers` new processes of `context` screening
+    `texts` between them, timed from when all are ready to when the last one is done. They share the work as a batch's
+    Celery workers do: chunks of the batch chunk size, each taken by the next free worker (one task prefetched at a
+    time). New processes each time: a process that screened the same queries before keeps the skeletons and other
+    per-word caches of their words, and ran 20% faster. With `earlier`, each process first screens its share of those
+    other queries: a worker some time after it started, whose caches hold the common words (given names, surnames)
+    of the queries it has seen."""
     ready = context.Barrier(workers + 1)
     done: Queue[int] = context.Queue()
     chunks: Queue[int | None] = context.Queue()
@@ -123,12 +126,11 @@ def _run_workers(
         process.start()
     ready.wait()
     start = time.perf_counter()
-    for _ in processes:
-        done.get()
+    faults = sum(done.get() for _ in processes)
     speed = len(texts) / (time.perf_counter() - start)
     for process in processes:
         process.join()
-    return speed
+    return speed, faults * 10_000 / len(texts)
 
 
 def _forking_parent(texts: list[str], workers: int, earlier: list[str], result: Queue[list[list[float]]]) -> None:
@@ -142,15 +144,15 @@ def _forking_parent(texts: list[str], workers: int, earlier: list[str], result: 
     # the guest has not used for a while waits for the host to back them: the first pool after the build ran 20%
     # slower than the next ones on every run, and as fast once a process had written a few GB beforehand. A first
     # pool, not counted, does that, as the pools of a worker host that has been running have.
-    first = _run_workers(fork, texts, workers, build=False)
+    first, _ = _run_workers(fork, texts, workers, build=False)
     cold = [_run_workers(fork, texts, workers, build=False) for _ in range(ROUNDS)]
     steady = [_run_workers(fork, texts, workers, build=False, earlier=earlier) for _ in range(ROUNDS)]
-    result.put([cold, steady, [first]])
+    result.put([[s for s, _ in cold], [s for s, _ in steady], [first], [f for _, f in cold]])
 
 
 def _forked_throughput(texts: list[str], workers: int, earlier: list[str]) -> list[list[float]]:
-    """Per round, the forked pool's queries per second just forked, and after screening `earlier`; then the first
-    pool's (not counted)."""
+    """Per round, the forked pool's queries per second just forked, and after screening `earlier`; the first pool's
+    (not counted); per round, the page faults per 10,000 queries of the pool just forked."""
     spawn = multiprocessing.get_context("spawn")
     result: Queue[list[list[float]]] = spawn.Queue()
     parent = spawn.Process(target=_forking_parent, args=(texts, workers, earlier, result))
@@ -363,7 +365,7 @@ def main() -> None:
     others = [q for name in ("global", "us") for q in people(bench / f"negatives_{name}.csv", 2 * half)[half:]]
     measured = set(mixed)
     earlier = [text for text in mixed_queries(listed, others, args.queries, seed=11) if text not in measured]
-    cold_rounds, steady_rounds, (first,) = _forked_throughput(mixed, args.workers, earlier)
+    cold_rounds, steady_rounds, (first,), cold_faults = _forked_throughput(mixed, args.workers, earlier)
     throughput, rounds = _median_of(cold_rounds)
     row(
         f"screening throughput, {args.workers} forked process(es) ({len(mixed)} mixed q)",
@@ -377,11 +379,17 @@ def main() -> None:
         f"target >= 5,000; median of {rounds}",
     )
     spawn = multiprocessing.get_context("spawn")
-    own, rounds = _median_of([_run_workers(spawn, mixed, args.workers, build=True) for _ in range(ROUNDS)])
+    own_runs = [_run_workers(spawn, mixed, args.workers, build=True) for _ in range(ROUNDS)]
+    own, rounds = _median_of([s for s, _ in own_runs])
     row(
         f"screening throughput, {args.workers} process(es) with their own index",
         f"{own:,.0f} q/s",
         f"target >= 5,000; median of {rounds}",
+    )
+    row(
+        "  page faults per 10,000 q, all processes: forked / own index",
+        f"{statistics.median(cold_faults):,.0f} / {statistics.median(f for _, f in own_runs):,.0f}",
+        "a forked process copies each page it shares and writes",
     )
     from rapidfuzz import fuzz, process
 
