@@ -54,6 +54,7 @@ from service.core.names import (
     abjad_particle_partners,
     abjad_spelling,
     compare_names,
+    comparison_form,
     consonant_key,
     given_names,
     glue,
@@ -281,6 +282,10 @@ class MatcherIndex:
         self._mass_values: array[float] = array("d")
         self._mass_start: array[int] = array("q", [0])
         self._name_person = b""  # per name: 1 when its entry is a person
+        # Per name: the same number for names every query scores alike (one comparison form, person or not, the same
+        # principal parts): the lists repeat names (an OFAC designation is in the SDN list and the CSL), and a search
+        # compares each form once.
+        self._name_form: array[int] = array("q")
         self._principal: dict[int, tuple[str, ...]] = {}  # person names' principal parts (names.principal_parts)
         self._identifiers: dict[str, list[int]] = {}
         self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
@@ -413,6 +418,14 @@ class MatcherIndex:
         self._joined_filter = bitmap.tobytes()  # read bit by bit from Python
         person = [self.entries[e].entity_type is EntityType.PERSON for e in self._name_entry]
         self._name_person = bytes(person)
+        forms: dict[tuple[object, ...], int] = {}
+        self._name_form = array(
+            "q",
+            (
+                forms.setdefault((comparison_form(norm), is_person, self._principal.get(n, ())), len(forms))
+                for n, (norm, is_person) in enumerate(zip(self._names, person, strict=True))
+            ),
+        )
         self._arrays = NameArrays.build(self._names, person, ids, self._weights)
         self._mass_values = array("d")
         self._mass_start = array("q", [0])
@@ -738,7 +751,9 @@ class MatcherIndex:
                 extra[token] = self._misspelling_weight(ids, sims)
         weights = _QueryWeights(self._weights, extra)
         names = range(len(self._names)) if norm.has_words else range(0)
-        return self._score(query, norm, cfg, names, self._identifier_entries(query), eligible, weights, similar)
+        return self._score(
+            query, norm, cfg, names, self._identifier_entries(query), eligible, weights, similar, shared=False
+        )
 
     def _identifier_entries(self, query: Query) -> set[int]:
         found: set[int] = set()
@@ -757,11 +772,14 @@ class MatcherIndex:
         weights: Mapping[str, float] | None,
         similar: Mapping[str, Mapping[str, float]] | None,
         spaced: set[int] | None = None,
+        shared: bool = True,
     ) -> list[Match]:
         """Score `name_ids` and the names of identifier hits; each entity's best name, best entities first. Only the
         `spaced` names (None: every name) are compared for spacing variants: the search's exact lookups found every
-        name a variant joins to the query."""
+        name a variant joins to the query. With `shared`, names of one form (`_name_form`) are compared once (the
+        exhaustive reference compares every name, and so checks this too)."""
         best: dict[int, tuple[float, int, NameComparison]] = {}
+        compared: dict[int, NameComparison] = {}  # 2 * form + spaced → the comparison
         person = query.entity_type is EntityType.PERSON
         query_masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         # Listed masses were computed once with the index weights; the exhaustive reference passes the same weights.
@@ -769,17 +787,22 @@ class MatcherIndex:
 
         def consider(name_id: int, keep_low: bool) -> None:
             entry_id = self._name_entry[name_id]
-            comparison = compare_names(
-                norm,
-                self._names[name_id],
-                cfg,
-                person=person or self._name_person[name_id] == 1,
-                weights=weights,
-                similar=similar,
-                masses=(query_masses, self._listed_masses(name_id)) if precomputed else None,
-                principal=self._principal.get(name_id, ()),
-                spaced=spaced is None or name_id in spaced,
-            )
+            variants = spaced is None or name_id in spaced
+            key = 2 * self._name_form[name_id] + variants
+            comparison = compared.get(key) if shared else None
+            if comparison is None:
+                comparison = compare_names(
+                    norm,
+                    self._names[name_id],
+                    cfg,
+                    person=person or self._name_person[name_id] == 1,
+                    weights=weights,
+                    similar=similar,
+                    masses=(query_masses, self._listed_masses(name_id)) if precomputed else None,
+                    principal=self._principal.get(name_id, ()),
+                    spaced=variants,
+                )
+                compared[key] = comparison
             if comparison.score < cfg.report_threshold and not keep_low:
                 return
             weighted = comparison.score * kind_factor(self._name_kind[name_id], cfg)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from typing import Any
 
@@ -275,6 +275,15 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         nasab=nasab,
         native=native,
     )
+
+
+def comparison_form(name: NormName) -> tuple[object, ...]:
+    """Everything `compare_names` reads of a name: every field but the text as written ("ZHANG, Yu" and "Zhang Yu"
+    have one form, so they score alike against any query)."""
+    return tuple(getattr(name, f) for f in _FORM_FIELDS)
+
+
+_FORM_FIELDS = tuple(f.name for f in fields(NormName) if f.name != "original")
 
 
 # An index holds a NormName per listed name: the many equal kinds tuples and the empty sets are shared, which saves

@@ -436,6 +436,42 @@ def test_csl_record_is_weighed_with_its_ofac_twin() -> None:
     assert by_id["DPL:9"].score > by_id["SDN:36"].score
 
 
+def test_names_of_one_form_are_compared_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lists repeat names (an OFAC designation is in the SDN list and the CSL, written in other cases): a search
+    compares each form once, and every entity keeps its own written name and the score the reference gives it."""
+    entries = [
+        ListEntry("ofac-sdn", "36", EntityType.PERSON, (Name("ZHANG, Lei"),)),
+        ListEntry("us-csl", "SDN:36", EntityType.PERSON, (Name("ZHANG, Lei"),)),
+        ListEntry("un-sc", "QDi.1", EntityType.PERSON, (Name("Zhang, Lei"),)),
+        ListEntry("us-csl", "EL:7", EntityType.ORGANIZATION, (Name("ZHANG LEI"),)),  # a company: another form
+    ]
+    index = MatcherIndex.build(entries, {"ofac-sdn": "1", "us-csl": "2", "un-sc": "3"})
+    calls: list[str] = []
+
+    def counted(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(b.original)
+        return compare_names(a, b, *args, **kwargs)
+
+    monkeypatch.setattr("service.core.matcher.compare_names", counted)
+    query = Query("Lei Zhang")
+    found = index.search(query)
+    assert len(calls) == 2
+    by_id = {m.entry.entity_id: m for m in found}
+    assert {by_id[i].matched_name for i in ("36", "SDN:36", "QDi.1", "EL:7")} == {
+        "ZHANG, Lei",
+        "Zhang, Lei",
+        "ZHANG LEI",
+    }
+    assert by_id["QDi.1"].matched_name == "Zhang, Lei"
+    assert by_id["36"].score == by_id["SDN:36"].score == by_id["QDi.1"].score
+    calls.clear()
+    reference = index.exhaustive_search(query)  # compares every name
+    assert len(calls) == 4
+    assert [(m.entry.entity_id, m.score, m.matched_name) for m in found] == [
+        (m.entry.entity_id, m.score, m.matched_name) for m in reference
+    ]
+
+
 def test_spacing_variants_are_found_by_the_index() -> None:
     index = MatcherIndex.build(
         [
