@@ -2,10 +2,10 @@
 
 `functools.lru_cache` moves an entry to the front of its linked list on every hit. The index build fills these caches
 (every listed word is skeletonised, classified, looked up as a legal form), so in a worker forked from the process
-that built the index, every hit rewrote links the build had made and copied the shared page they sit on: about
-5,500 of a worker's 55,000 page copies per 10,000 benchmark queries, and 2-4% of its time. A hit here
-is a dictionary lookup that writes nothing but the result's reference count. A full cache starts afresh: the
-entries that come back are the ones in use.
+that built the index, every hit rewrote links the build had made and copied the shared page they sit on: about 5,500 of
+a worker's 55,000 page copies per 10,000 benchmark queries, and 2-4% of its time. A hit here is a dictionary lookup
+that writes nothing but the result's reference count. A full cache starts afresh: the entries that come back are the
+ones in use.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ R = TypeVar("R")
 
 
 class _Memo(dict[Any, Any]):
-    """Key → result; a missing key is computed, stored and returned (one step under the GIL: threads may share it)."""
+    """Key → result; a missing key is computed, stored and returned. Threads may share it: each dict operation is
+    atomic, and two threads missing one key at once both compute it, which costs time, not correctness."""
 
     def __init__(self, compute: Callable[[Any], Any], maxsize: int) -> None:
         super().__init__()
