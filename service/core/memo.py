@@ -17,18 +17,21 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 P = ParamSpec("P")
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class _Memo(dict[Any, Any]):
-    """Key → result; a missing key is computed, stored and returned. Threads may share it: each dict operation is
-    atomic, and two threads missing one key at once both compute it, which costs time, not correctness."""
+class Memo(dict[K, V]):
+    """Key → result, at most `maxsize` of them; a missing key is computed, stored and returned (`memo[key]`), while
+    `memo.get(key)` only looks. Threads may share it: each dict operation is atomic, and two threads missing one key
+    at once both compute it, which costs time, not correctness."""
 
-    def __init__(self, compute: Callable[[Any], Any], maxsize: int) -> None:
+    def __init__(self, compute: Callable[[K], V], maxsize: int) -> None:
         super().__init__()
         self._compute = compute
         self._maxsize = maxsize
 
-    def __missing__(self, key: Any) -> Any:
+    def __missing__(self, key: K) -> V:
         value = self._compute(key)
         if len(self) >= self._maxsize:
             self.clear()
@@ -48,7 +51,7 @@ def memo(maxsize: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
             raise TypeError(f"memo: {function.__qualname__} must take positional parameters only")
         single = len(signature.parameters) == 1
         spread = cast(Callable[..., R], function)
-        lookup = _Memo(function if single else lambda args: spread(*args), maxsize).__getitem__
+        lookup = Memo[Any, R](function if single else lambda args: spread(*args), maxsize).__getitem__
 
         @wraps(function)
         def cached(*args: Any, **kwargs: Any) -> Any:

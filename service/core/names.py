@@ -28,7 +28,7 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 from service.core.korean import korean_name, korean_variants
 from service.core.legal_forms import latin_native_forms, strip_legal_forms
 from service.core.match_config import MatchConfig
-from service.core.memo import memo
+from service.core.memo import Memo, memo
 from service.core.model import EntityType, char_script, detect_script
 from service.core.name_rules import PERSON_TITLES, rewrite_tokens
 from service.core.places import latin_native_countries, split_countries, split_seat
@@ -480,24 +480,21 @@ def _one_letter(pair: str, folds: Mapping[str, str]) -> str | None:
     return folded
 
 
+def _compiled_pattern(key: tuple[str, bool]) -> re.Pattern[str]:
+    """`_abjad_parts` of (token, hebrew) compiled as one expression."""
+    return re.compile("".join(_abjad_parts(*key)))
+
+
 # Compiled abjad patterns by (token, hebrew); compiling one costs about 150 µs and reading a skeleton through the
 # pattern's parts one by one about 3 (most skeletons that share a consonant key fail at the first parts): a test of
-# up to `_PART_BY_PART_MAX` skeletons reads them part by part (`abjad_spelling`).
-_COMPILED: dict[tuple[str, bool], re.Pattern[str]] = {}
-_MAX_COMPILED = 100_000
+# up to `_PART_BY_PART_MAX` skeletons reads them part by part (`abjad_spelling`), unless `.get` finds it compiled.
+_COMPILED: Memo[tuple[str, bool], re.Pattern[str]] = Memo(_compiled_pattern, 100_000)
 _PART_BY_PART_MAX = 50
 
 
 def abjad_pattern(token: str, hebrew: bool = False) -> re.Pattern[str]:
     """The Latin skeletons that can spell a name part romanised from an abjad (`_abjad_parts`), as one expression."""
-    key = (token, hebrew)
-    pattern = _COMPILED.get(key)
-    if pattern is None:
-        pattern = re.compile("".join(_abjad_parts(token, hebrew)))
-        if len(_COMPILED) >= _MAX_COMPILED:
-            _COMPILED.clear()  # one atomic step: API threads share the table
-        _COMPILED[key] = pattern
-    return pattern
+    return _COMPILED[token, hebrew]
 
 
 def abjad_spelling(token: str, skeletons: int, hebrew: bool = False) -> Callable[[str], bool]:

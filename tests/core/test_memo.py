@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.core.memo import memo
+from service.core.memo import Memo, memo
 
 
 def test_one_argument_is_computed_once_per_key() -> None:
@@ -62,3 +62,17 @@ def test_maxsize_must_be_positive_and_parameters_positional() -> None:
 
     with pytest.raises(TypeError, match="positional parameters only"):
         memo(10)(flagged)
+
+
+def test_a_memo_table_computes_on_indexing_and_only_looks_on_get() -> None:
+    calls: list[str] = []
+
+    def compute(word: str) -> int:
+        calls.append(word)
+        return len(word)
+
+    table = Memo(compute, 2)
+    assert table.get("abc") is None and calls == []
+    assert table["abc"] == 3 and table.get("abc") == 3 and calls == ["abc"]
+    assert table["de"] == 2 and table["f"] == 1  # full at "f": started afresh
+    assert table.get("abc") is None and table.get("f") == 1
