@@ -39,7 +39,7 @@ from service.core.features import (
     type_feature,
 )
 from service.core.forenames import dictionary_forenames
-from service.core.linked import link_twins, with_attributes_of
+from service.core.linked import Link, link_twins, with_attributes_of
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
 from service.core.name_bound import NameArrays, QueryTokens
@@ -288,7 +288,7 @@ class MatcherIndex:
         self._name_form: array[int] = array("q")
         self._principal: dict[int, tuple[str, ...]] = {}  # person names' principal parts (names.principal_parts)
         self._identifiers: dict[str, list[int]] = {}
-        self._linked: dict[int, int] = {}  # entry → another list's record of the same designation (its attributes)
+        self._linked: dict[int, Link] = {}  # entry → another record of the same party, whose attributes weigh it
         self._evidence: dict[int, ListEntry] = {}  # linked entry → itself with its twin's attributes (made once)
         self._graph = TokenGraph((), self.config)
         self._weights: dict[str, float] = {}
@@ -352,10 +352,12 @@ class MatcherIndex:
                 index._name_kind.append(name.kind)
             index._entry_names.append(own)
         index._linked = link_twins(index.entries)
-        index._evidence = {e: with_attributes_of(index.entries[e], index.entries[t]) for e, t in index._linked.items()}
+        index._evidence = {
+            e: with_attributes_of(index.entries[e], index.entries[link.twin]) for e, link in index._linked.items()
+        }
         for entry_id, entry in enumerate(index.entries):
-            twin = index._linked.get(entry_id)
-            for ident in index.entries[twin].identifiers if twin is not None else entry.identifiers:
+            link = index._linked.get(entry_id)
+            for ident in index.entries[link.twin].identifiers if link is not None else entry.identifiers:
                 if ident.type in ID_IGNORED:
                     continue
                 number = normalise_identifier(ident.number)
@@ -821,8 +823,8 @@ class MatcherIndex:
             entry = self.entries[entry_id]
             if eligible is not None and not eligible(entry):
                 continue
-            twin = self._linked.get(entry_id)
-            linked = None if twin is None else (self.entries[twin], self._evidence[entry_id])
+            link = self._linked.get(entry_id)
+            linked = None if link is None else (link, self._evidence[entry_id])
             matches.append(self._explain(query, cfg, entry, name_id, weighted, comparison, linked))
         matches.sort(key=lambda m: (-m.score, m.entry.list_id, m.entry.entity_id))
         return matches[: cfg.max_matches]
@@ -838,9 +840,10 @@ class MatcherIndex:
         name_id: int,
         weighted: float,
         comparison: NameComparison,
-        linked: tuple[ListEntry, ListEntry] | None = None,
+        linked: tuple[Link, ListEntry] | None = None,
     ) -> Match:
-        """The match with its features; `linked` is the twin record and the entry weighed with the twin's attributes."""
+        """The match with its features; `linked` is the link to the twin record and the entry weighed with the
+        twin's attributes."""
         kind = self._name_kind[name_id]
         listed = self._names[name_id]
         features: dict[str, Feature] = {
@@ -850,10 +853,8 @@ class MatcherIndex:
             features["name_kind"] = Feature(weighted - comparison.score, None, kind.value)
         evidence = entry if linked is None else linked[1]
         if linked is not None:
-            twin = linked[0]
-            features["linked_record"] = Feature(
-                0.0, None, f"{twin.list_id}:{twin.entity_id}", "same OFAC designation: its attributes are compared"
-            )
+            twin = self.entries[linked[0].twin]
+            features["linked_record"] = Feature(0.0, None, f"{twin.list_id}:{twin.entity_id}", linked[0].reason)
         for feature in (
             country_feature(query, evidence, cfg),
             dob_feature(query, evidence, cfg),

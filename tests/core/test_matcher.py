@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from service.core.linked import link_twins
 from service.core.match_config import MatchConfig
 from service.core.matcher import MatcherIndex, Query, _with_links
 from service.core.model import EntityType, Identifier, ListEntry, Name, NameKind, PartialDate, detect_script
@@ -434,6 +435,52 @@ def test_csl_record_is_weighed_with_its_ofac_twin() -> None:
     assert by_id["SDN:36"].score == pytest.approx(by_id["36"].score)
     assert "linked_record" not in by_id["DPL:9"].features  # a DPL number is not an OFAC id
     assert by_id["DPL:9"].score > by_id["SDN:36"].score
+
+
+def test_bare_record_is_weighed_with_its_namesake_on_another_sub_list() -> None:
+    """The CSL's ITAR debarred parties (DTC) come without addresses, and many are on the Denied Persons List too: a
+    DTC record with nothing but its name is weighed with the DPL record of the same name (case and spacing aside),
+    never with a record of its own sub-list, another list, or another type, and never when it has attributes."""
+    dpl = ListEntry(
+        "us-csl",
+        "DPL:h1",
+        EntityType.UNKNOWN,
+        (Name("MARIA LUISA SANCHEZ-LOPEZ"),),
+        countries=("US",),
+        source_list="DPL",
+    )
+    dtc = ListEntry("us-csl", "DTC:h2", EntityType.UNKNOWN, (Name("Maria  Luisa Sanchez-Lopez"),), source_list="DTC")
+    with_country = ListEntry(
+        "us-csl",
+        "ISN:h3",
+        EntityType.UNKNOWN,
+        (Name("Maria Luisa Sanchez-Lopez"),),
+        countries=("MX",),
+        source_list="ISN",
+    )
+    other_list = ListEntry("uk-ofsi", "9", EntityType.PERSON, (Name("Maria Luisa Sanchez-Lopez"),), source_list="X")
+    person = ListEntry("us-csl", "EL:h4", EntityType.PERSON, (Name("Penny Ray"),), countries=("GB",), source_list="EL")
+    vessel = ListEntry("us-csl", "SDN:7", EntityType.VESSEL, (Name("PENNY RAY"),), source_list="SDN")
+    own_bare = ListEntry("us-csl", "DTC:h5", EntityType.UNKNOWN, (Name("Edwin Acety"),), source_list="DTC")
+    own_full = ListEntry(
+        "us-csl", "DTC:h6", EntityType.UNKNOWN, (Name("EDWIN ACETY"),), countries=("US",), source_list="DTC"
+    )
+    entries = [dpl, dtc, with_country, other_list, person, vessel, own_bare, own_full]
+    links = link_twins(entries)
+    assert {position: link.twin for position, link in links.items()} == {1: 0}
+    assert "DPL" in links[1].reason
+
+    index = MatcherIndex.build(entries, {"us-csl": "v1", "uk-ofsi": "v2"})
+    by_id = {m.entry.entity_id: m for m in index.search(Query("Maria Sanchez", EntityType.PERSON, "VN"))}
+    assert by_id["DTC:h2"].features["linked_record"].listed == "us-csl:DPL:h1"
+    assert by_id["DTC:h2"].features["country"].contribution < 0
+    assert by_id["DTC:h2"].score == pytest.approx(by_id["DPL:h1"].score)
+    assert by_id["DTC:h2"].score < by_id["DTC:h2"].name_score
+    assert "linked_record" not in by_id["9"].features
+    assert "linked_record" not in by_id["ISN:h3"].features  # its own country is weighed, not another record's
+    # Without a nationality the query has nothing to weigh: the namesake changes nothing.
+    plain = {m.entry.entity_id: m.score for m in index.search(Query("Maria Sanchez", EntityType.PERSON))}
+    assert plain["DTC:h2"] == pytest.approx(by_id["DTC:h2"].name_score)
 
 
 def test_names_of_one_form_are_compared_once(monkeypatch: pytest.MonkeyPatch) -> None:
