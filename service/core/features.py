@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from service.core.countries import is_iso2, related_countries
@@ -72,10 +73,13 @@ def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[s
 
 def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
     """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower, and
-    so do full dates more than one slip apart (`_two_full_dates_apart`)."""
+    so do full dates more than one slip apart (`_two_full_dates_apart`). A listed person without one still has a
+    year of listing: someone born after it, or too shortly before (`born_after_listing`), is someone else."""
     dob = query.date_of_birth
-    if dob is None or not entry.dates_of_birth:
+    if dob is None:
         return None
+    if not entry.dates_of_birth:
+        return born_after_listing(query, entry, cfg)
     listed = [d.iso() for d in entry.dates_of_birth]
     best = cfg.dob_disagree
     for cand in entry.dates_of_birth:
@@ -98,6 +102,37 @@ def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, 
         elif lo - cfg.dob_year_tolerance <= dob.year <= hi + cfg.dob_year_tolerance:
             best = max(best, 0.0)  # within tolerance: typos and circa dates, no evidence either way
     return "date_of_birth", Feature(best, dob.iso(), listed)
+
+
+# A Federal Register citation: "83 FR 18112", "79 F.R. 78391 12/30/14" (volume, page, sometimes the date). Volume N
+# is the year 1935 + N (volume 1 is 1936's).
+_FR_CITATION = re.compile(r"\b(\d{1,3}) ?F\.? ?R\.? \d+")
+_FR_FIRST_YEAR = 1935
+
+
+def listing_year(entry: ListEntry) -> int | None:
+    """The year a party was listed: its listing date, else the earliest Federal Register notice it cites (the US
+    lists that publish no dates, as the CSL's ITAR debarred parties, cite the notice that listed them)."""
+    if entry.listed_on is not None:
+        return entry.listed_on.year
+    years = [_FR_FIRST_YEAR + int(volume) for volume in _FR_CITATION.findall(entry.remarks or "")]
+    plausible = [y for y in years if _FR_FIRST_YEAR < y <= date.today().year]
+    return min(plausible) if plausible else None
+
+
+def born_after_listing(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
+    """A person born after the year the list named the listed one, or fewer than `min_age_at_listing` years before
+    it, is not that person: lowered as a date of birth that disagrees, with the year of listing as the listed value.
+    Only for persons (a company founded after a listing may carry its listed namesake's name on purpose)."""
+    dob = query.date_of_birth
+    if dob is None or EntityType.PERSON not in (query.entity_type, entry.entity_type):
+        return None
+    if entry.entity_type not in (EntityType.PERSON, EntityType.UNKNOWN):
+        return None
+    year = listing_year(entry)
+    if year is None or dob.year <= year - cfg.min_age_at_listing:
+        return None
+    return "date_of_birth", Feature(cfg.dob_disagree, dob.iso(), f"listed {year}", "born_after_listing")
 
 
 def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:

@@ -73,6 +73,9 @@ class MatchConfig:
     dob_year: float = 0.04
     dob_disagree: float = -0.25
     dob_year_tolerance: int = 1
+    # A listed person without a date of birth was at least this old when listed: someone born later is someone else
+    # (features.born_after_listing). The youngest of the 7,577 listed persons with both dates was 17.
+    min_age_at_listing: int = 14
     identifier_match: float = 0.3
     identifier_disagree: float = -0.05
     # A person against an organisation is weak evidence (a sole trader trades under his own name, an ERP may type

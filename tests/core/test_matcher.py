@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -132,6 +133,41 @@ def test_a_full_birth_date_one_slip_away_is_neutral_and_two_parts_apart_disagree
     assert dob(PartialDate(1952, 7, 10)) == dob(PartialDate(1953, 1, 1)) == 0.0
     assert dob(PartialDate(1953, 3, 22)) < 0
     assert dob(PartialDate(1952, 3, 22)) < 0
+
+
+def test_someone_born_after_a_listing_without_birth_date_is_someone_else() -> None:
+    """A listed person without a date of birth was old enough when listed: a namesake born after the listing, or
+    too shortly before, is another person. The year comes from the listing date, else from the earliest Federal
+    Register notice the record cites (the CSL's ITAR debarred parties: volume 63 is 1998)."""
+    dtc = ListEntry(
+        "us-csl",
+        "DTC:h1",
+        EntityType.UNKNOWN,
+        (Name("James Lee"),),
+        remarks="Federal Register notice: 63 FR 29773; 70 FR 34180",
+        source_list="DTC",
+    )
+    uk = person("p2", Name("Ali SHAMSHIRI"), listed_on=date(2008, 6, 24))
+    company = org("o3", Name("Lee Trading Ltd"), listed_on=date(2008, 6, 24))
+    built = MatcherIndex.build([dtc, uk, company], {"us-csl": "v1", "test-list": "v2"})
+    cfg = MatchConfig()
+
+    def birth_feature(name: str, born: int, kind: EntityType = EntityType.PERSON) -> Any:
+        match = built.search(Query(name, kind, None, PartialDate(born)))[0]
+        return match.features.get("date_of_birth")
+
+    young = birth_feature("James Lee", 1990)
+    assert young.contribution == cfg.dob_disagree and young.listed == "listed 1998"
+    assert young.detail == "born_after_listing"
+    assert built.screen(Query("James Lee", EntityType.PERSON, None, PartialDate(1990))).decision is Decision.CLEAR
+    assert birth_feature("James Lee", 1998 - cfg.min_age_at_listing) is None  # old enough to have been listed
+    assert built.screen(Query("James Lee", EntityType.PERSON, None, PartialDate(1960))).decision is Decision.REVIEW
+    assert birth_feature("Ali Shamshiri", 2000).listed == "listed 2008"
+    assert birth_feature("Ali Shamshiri", 1960) is None
+    # A company founded after a listing may carry its listed namesake's name on purpose: never lowered.
+    assert birth_feature("Lee Trading Ltd", 2015, EntityType.ORGANIZATION) is None
+    # Without a date of birth in the query there is nothing to weigh.
+    assert "date_of_birth" not in built.search(Query("James Lee", EntityType.PERSON))[0].features
 
 
 def test_a_person_is_never_a_ship_and_an_organisation_may_be_named_after_one() -> None:
