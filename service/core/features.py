@@ -130,7 +130,8 @@ def born_after_listing(query: Query, entry: ListEntry, cfg: MatchConfig) -> tupl
     if entry.entity_type not in (EntityType.PERSON, EntityType.UNKNOWN):
         return None
     year = listing_year(entry)
-    if year is None or dob.year <= year - cfg.min_age_at_listing:
+    earliest = dob.year - (cfg.dob_year_tolerance if dob.circa else 0)  # "circa 1990" may be 1989
+    if year is None or earliest <= year - cfg.min_age_at_listing:
         return None
     return "date_of_birth", Feature(cfg.dob_disagree, dob.iso(), f"listed {year}", "born_after_listing")
 

@@ -161,6 +161,8 @@ def test_someone_born_after_a_listing_without_birth_date_is_someone_else() -> No
     assert young.detail == "born_after_listing"
     assert built.screen(Query("James Lee", EntityType.PERSON, None, PartialDate(1990))).decision is Decision.CLEAR
     assert birth_feature("James Lee", 1998 - cfg.min_age_at_listing) is None  # old enough to have been listed
+    circa = Query("James Lee", EntityType.PERSON, None, PartialDate(1998 - cfg.min_age_at_listing + 1, circa=True))
+    assert "date_of_birth" not in built.search(circa)[0].features  # "circa" may be a year earlier
     assert built.screen(Query("James Lee", EntityType.PERSON, None, PartialDate(1960))).decision is Decision.REVIEW
     assert birth_feature("Ali Shamshiri", 2000).listed == "listed 2008"
     assert birth_feature("Ali Shamshiri", 1960) is None
