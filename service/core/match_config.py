@@ -32,6 +32,9 @@ class MatchConfig:
     # Credited when a name part written in Arabic, Persian or Hebrew letters has the consonants of a Latin-written one
     # ("حسين" / "Hussein"): the same name in all likelihood, but its vowels are not written.
     abjad_similarity: float = 0.9
+    # Credited per syllable when a name written in Han characters reads as a name written otherwise ("张伟" / "ZHANG
+    # Wei"): the same reading, not necessarily the same characters (李英, 李莹 and 李颖 all read "Li Ying").
+    han_reading_similarity: float = 0.9
     # Similarity credited when a single letter is the initial of the other side's token ("V." ~ "Vladimir").
     initial_similarity: float = 0.7
     # Weight of a token left unmatched, relative to its length. Persons get a smaller weight for the surplus tokens of

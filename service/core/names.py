@@ -724,6 +724,8 @@ def compare_names(
     candidates: list[_Candidate] = []
     syllabic = a.syllabic or b.syllabic
     exact_only = a.script in EXACT_SYLLABLE_SCRIPTS or b.script in EXACT_SYLLABLE_SCRIPTS
+    # A Han-written name against one written otherwise: equal syllables are one reading, credited below 1.
+    reading = config.han_reading_similarity if exact_only and a.script != b.script else 1.0
     # Both written in the same native script: a pair matches only when the characters are the same.
     native = a.script == b.script and bool(a.native) and bool(b.native)
     unfolded = (_unfolded(a), _unfolded(b)) if syllabic else None
@@ -750,7 +752,7 @@ def compare_names(
                     continue
                 sim = abjad_similarity(x, kx, y, b_kinds[j], config, a.hebrew)
             elif x == y:
-                sim = 1.0
+                sim = reading
             elif exact_only or same_abjad:
                 continue
             elif near is not None and b_kinds[j] <= PARTICLE:
@@ -769,7 +771,7 @@ def compare_names(
                 if not korean:
                     sim = word_similarity(x, y, config, korean=False)
             if sim > 0.0:
-                if sim < 1.0 and person and not cross and not variant:  # two names' forms, not a typo
+                if sim < 1.0 and person and not cross and not variant and x != y:  # two names' forms, not a typo
                     if gender_forms(x, y):
                         gendered = True
                         continue
@@ -791,7 +793,7 @@ def compare_names(
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
         for candidate in join_candidates(a, b):
             if _spelled_keeping_j_y(a, unfolded[0], candidate[3]) == _spelled_keeping_j_y(b, unfolded[1], candidate[4]):
-                candidates.append(candidate)
+                candidates.append((-reading, *candidate[1:]))
             else:
                 glide_clash = True
     candidates.sort()
@@ -865,6 +867,8 @@ def compare_names(
     rules: tuple[str, ...] = ("syllable_surplus",) if surplus_rule else ()
     if exact_only:
         rules += ("exact_syllables",)
+    if reading < 1.0:
+        rules += ("han_reading",)
     if same_abjad:
         rules += ("abjad_letters",)
     if glide_clash:
@@ -905,7 +909,7 @@ def compare_names(
             == _spelled_keeping_j_y(b, unfolded[1], range(len(b_tokens)))
         )
     ):
-        score = 1.0  # the same letters split differently ("van der bilt" / "vanderbilt")
+        score = reading  # the same letters split differently ("van der bilt" / "vanderbilt")
         spacing_variant = respaced = True
     cap: str | None = None
     if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person):

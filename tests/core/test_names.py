@@ -113,8 +113,24 @@ def test_other_scripts_transliterate() -> None:
 )
 def test_han_characters_take_the_reading_names_use(han: str, pinyin: str, other_surname: str) -> None:
     assert latin_tokens(han) == [t.lower() for t in pinyin.split()]
-    assert score_names(han, pinyin, PERSON) == 1.0
+    assert score_names(han, pinyin, PERSON) == pytest.approx(CFG.han_reading_similarity)
     assert score_names(han, other_surname, PERSON) < CFG.review_threshold
+
+
+def test_a_han_name_and_its_reading_are_one_reading_not_one_name() -> None:
+    # Many characters share a reading: 李英, 李莹 and 李颖 are all "Li Ying". A Han-written name meets a name written
+    # otherwise on its reading, credited `han_reading_similarity` per syllable, never 1; two Han-written names compare
+    # their characters, and two Latin-written ones their letters.
+    assert score_names("李莹", "LI, Ying", PERSON) == pytest.approx(CFG.han_reading_similarity)
+    assert score_names("Ying Li", "LI, Ying", PERSON) == 1.0
+    assert score_names("李莹", "李莹", PERSON) == 1.0
+    assert score_names("李莹", "李英", PERSON) < CFG.report_threshold
+    query, listed = normalise_name("李莹", PERSON), normalise_name("LI, Ying", PERSON)
+    explained = compare_names(query, listed, CFG, person=True).explain()
+    assert explained["name_rules"] == ["exact_syllables", "han_reading"]
+    assert {pair[2] for pair in explained["aligned"]} == {CFG.han_reading_similarity}
+    # Still a match to review; with a nationality that disagrees it is another person, as an abjad-written name is.
+    assert CFG.han_reading_similarity + CFG.country_disagree < CFG.review_threshold <= CFG.han_reading_similarity
 
 
 def test_iskra_in_three_spellings() -> None:
@@ -209,7 +225,9 @@ def test_traditional_and_simplified_han_are_one_name() -> None:
     assert score_names("高市", "高石", PERSON) < CFG.report_threshold  # other characters stay other names
     # A Hong Kong arm's "(香港)" is a country qualifier, as "(Hong Kong)" is.
     assert set(normalise_name("華信船務(香港)有限公司", ORG).countries) == {"hong kong"}
-    assert score_names("Huaxin Chuanwu (Hong Kong)", "華信船務(香港)有限公司", ORG) == 1.0
+    assert score_names("Huaxin Chuanwu (Hong Kong)", "華信船務(香港)有限公司", ORG) == pytest.approx(
+        CFG.han_reading_similarity
+    )
 
 
 def test_a_persons_han_name_keeps_every_character() -> None:
@@ -470,13 +488,13 @@ def test_a_syllable_only_one_name_has_is_another_name() -> None:
     assert score_names("丽丽 彭", "Li Li", PERSON) < CFG.review_threshold
     assert score_names("민수 영일 강", "KANG, Min", PERSON) < CFG.review_threshold
     # The same syllables in any order and script still meet, and Latin-script omissions stay cheap.
-    assert score_names("建 张", "ZHANG, Jian", PERSON) == 1.0
+    assert score_names("建 张", "ZHANG, Jian", PERSON) == pytest.approx(CFG.han_reading_similarity)
     assert score_names("Jian Shulan Zhang", "ZHANG, Jian", PERSON) >= CFG.review_threshold
     assert score_names("Vladimir Vladimirovich Putin", "Vladimir Putin", PERSON) >= CFG.review_threshold
     # The explanation names the rule.
     query, listed = normalise_name("淑兰 建 张", PERSON), normalise_name("ZHANG, Jian", PERSON)
     explained = compare_names(query, listed, CFG, person=True)
-    assert explained.explain()["name_rules"] == ["syllable_surplus", "exact_syllables"]
+    assert explained.explain()["name_rules"] == ["syllable_surplus", "exact_syllables", "han_reading"]
     # However light the extra syllable (斌 "bin", frequent in Arabic names, weighs little in the index), the name
     # stays below review: "Guihua Li" is not 李桂花斌.
     query, listed = normalise_name("斌 桂花 李", PERSON), normalise_name("Guihua Li", PERSON)
@@ -525,10 +543,10 @@ def test_j_and_y_are_different_sounds_in_syllabic_names() -> None:
     # Spacing variants too: the same letters must also have the same j and y.
     assert score_names("용준 김", "Kim Yongjun", PERSON) == 1.0
     assert score_names("용준 김", "Kim Jongyun", PERSON) < CFG.review_threshold
-    assert score_names("嘉颖 王", "WANG, Jiaying", PERSON) == 1.0
+    assert score_names("嘉颖 王", "WANG, Jiaying", PERSON) == pytest.approx(CFG.han_reading_similarity)
     assert score_names("嘉颖 王", "WANG, Yaying", PERSON) < CFG.review_threshold
     assert score_names("Wang Jiaying", "Wang Yaying", PERSON) == 1.0  # Latin script: the fold holds
-    assert score_names("丽丽 王", "WANG, Lili", PERSON) == 1.0  # a syllable spelled twice
+    assert score_names("丽丽 王", "WANG, Lili", PERSON) == pytest.approx(CFG.han_reading_similarity)  # a syllable twice
     query, listed = normalise_name("종수 김", PERSON), normalise_name("KIM, Yong Su", PERSON)
     assert compare_names(query, listed, CFG, person=True).explain()["name_rules"] == ["distinct_j_y"]
 
@@ -558,7 +576,7 @@ def test_names_written_in_one_native_script_compare_characters() -> None:
 
 def test_a_consonant_doubled_across_a_junction_is_written_once() -> None:
     # "Mingguo" folds to "minguo": the two syllables "ming" "guo" spell it.
-    assert score_names("陈明国", "Chen Mingguo", PERSON) == 1.0
+    assert score_names("陈明国", "Chen Mingguo", PERSON) == pytest.approx(CFG.han_reading_similarity)
     assert score_names("Abdul Lah", "Abdullah", PERSON) == 1.0
     # Vowels and digits are not merged: "li" + "in" is not "lin", "11" + "420" is not "1420".
     assert score_names("Lynn Long", "LI JIN", PERSON) < CFG.review_threshold
