@@ -781,7 +781,7 @@ class MatcherIndex:
         name a variant joins to the query. With `shared`, names of one form (`_name_form`) are compared once (the
         exhaustive reference compares every name, and so checks this too)."""
         best: dict[int, tuple[float, int, NameComparison]] = {}
-        compared: dict[int, NameComparison] = {}  # 2 * form + spaced → the comparison
+        compared: dict[int, NameComparison] = {}  # with `shared`: 2 * form + spaced → the comparison
         person = query.entity_type is EntityType.PERSON
         query_masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         # Listed masses were computed once with the index weights; the exhaustive reference passes the same weights.
@@ -804,7 +804,8 @@ class MatcherIndex:
                     principal=self._principal.get(name_id, ()),
                     spaced=variants,
                 )
-                compared[key] = comparison
+                if shared:
+                    compared[key] = comparison
             if comparison.score < cfg.report_threshold and not keep_low:
                 return
             weighted = comparison.score * kind_factor(self._name_kind[name_id], cfg)
