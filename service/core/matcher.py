@@ -49,6 +49,7 @@ from service.core.names import (
     WORD_KINDS,
     NameComparison,
     NormName,
+    Spelling,
     abjad_joins,
     abjad_keys,
     abjad_particle_partners,
@@ -229,9 +230,16 @@ def _first_equal(keys: npt.NDArray[np.int64], probe: int) -> int:
     return at if at < len(keys) and keys[at] == probe else -1
 
 
-def _pair_tokens(norm: NormName, pair: tuple[int, int]) -> tuple[str, str]:
-    first, second = sorted((norm.tokens[pair[0]], norm.tokens[pair[1]]))
-    return first, second
+def _split_tokens(norm: NormName, spelling: Spelling) -> tuple[str, ...]:
+    """The tokens a spacing variant glues, as a multiset: which split of its letters it is."""
+    return tuple(sorted(norm.tokens[i] for i in spelling))
+
+
+def _two_splits(text: str) -> list[tuple[str, str]]:
+    """Every (left, right) that may `glue` into `text`: split anywhere, a consonant doubled across the junction or
+    not, letters folded across it or not (the caller checks which do)."""
+    splits = [(text[:at], right) for at in range(1, len(text)) for right in {text[at:], text[at - 1 :]}]
+    return splits + unfolded_junctions(text)
 
 
 # Which names related to a single key the one-name-part rule (OFAC FAQ 5) cannot cap below the threshold, by kind
@@ -394,7 +402,7 @@ class MatcherIndex:
         joined_key, joined_split, joined_name = array("q"), array("q"), array("q")  # compact while building
         for n, norm in enumerate(self._names):
             for key, pairs in spacing_variants(norm).items():
-                for tokens in {_pair_tokens(norm, pair) for pair in pairs}:
+                for tokens in {_split_tokens(norm, pair) for pair in pairs}:
                     joined_key.append(hash(key))
                     joined_split.append(hash(tokens))
                     joined_name.append(n)
@@ -639,7 +647,7 @@ class MatcherIndex:
                 continue
             if p >= words:
                 pairs = norm.joins[text]
-                own = {hash(_pair_tokens(norm, pair)) for pair in pairs}
+                own = {hash(_split_tokens(norm, pair)) for pair in pairs}
                 if self._joined_one_split[a] and int(self._joined_split[a]) in own:
                     continue
             b = int(self._joined_key.searchsorted(probe, "right"))
@@ -692,14 +700,21 @@ class MatcherIndex:
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the
-        junction or not, letters folded across it or not: "rcoft" is "rt" and "soft")."""
+        junction or not, letters folded across it or not: "rcoft" is "rt" and "soft"), and of every three ("dela" +
+        "cruz" split again: "de", "la", "cruz")."""
         ids = self._graph.ids
         found: list[int] = []
-        splits = [(text[:at], right) for at in range(1, len(text)) for right in {text[at:], text[at - 1 :]}]
-        for left_text, right_text in splits + unfolded_junctions(text):
-            left, right = ids.get(left_text), ids.get(right_text)
-            if left is not None and right is not None and glue((left_text, right_text)) == text:
+        for left_text, right_text in _two_splits(text):
+            left = ids.get(left_text)
+            if left is None:
+                continue
+            right = ids.get(right_text)
+            if right is not None and glue((left_text, right_text)) == text:
                 found += (left, right)
+            for middle_text, last_text in _two_splits(right_text):
+                middle, last = ids.get(middle_text), ids.get(last_text)
+                if middle is not None and last is not None and glue((left_text, middle_text, last_text)) == text:
+                    found += (left, middle, last)
         return found
 
     # --- search -----------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from itertools import pairwise
+from itertools import pairwise, permutations
 from typing import Any
 
 from rapidfuzz.distance import LCSseq, Levenshtein
@@ -111,6 +111,8 @@ EXACT_SYLLABLE_SCRIPTS = frozenset({"Han"})
 _GLIDES = "jy"
 # Names with more joinable tokens than this get no spacing variants (the pairs grow quadratically).
 MAX_JOINABLE = 8
+# Indexes of a name's tokens in the order they are glued into one word (a spacing variant: `_joins`).
+Spelling = tuple[int, ...]
 # Scripts written one syllable per character that romanise one token per character: two names both written in one
 # of them are compared on the characters, because romanisation merges different ones (石 and 市 are both "shi",
 # 종 and 정 both "jong"): the romanised tokens find the candidates, the characters decide which pairs match.
@@ -164,10 +166,11 @@ class NormName:
         return self.strong_count > 0 or any(k != INITIAL for k in self.kinds)
 
     @property
-    def joins(self) -> Mapping[str, tuple[tuple[int, int], ...]]:
+    def joins(self) -> Mapping[str, tuple[Spelling, ...]]:
         """Spacing variants: every ordered pair of joinable tokens glued together → the index pairs that spell it,
-        so "RamiMakhlouf" meets "Rami Makhlouf" and "MYONGC HIN" meets "MYONG CHIN" by exact lookups. Computed on
-        demand (and cached by tokens): kept on every listed name, they would weigh more than the names."""
+        so "RamiMakhlouf" meets "Rami Makhlouf" and "MYONGC HIN" meets "MYONG CHIN" by exact lookups, and every
+        ordered three of them two of which are particles ("Delacruz" / "De La Cruz", `_joins`). Computed on demand
+        (and cached by tokens): kept on every listed name, they would weigh more than the names."""
         return _cached_joins(self.tokens, self.kinds, not self.abjad)
 
 
@@ -318,20 +321,27 @@ def glue(parts: Sequence[str], folds: bool = True) -> str:
     return out
 
 
-def spacing_variants(name: NormName) -> dict[str, tuple[tuple[int, int], ...]]:
+def spacing_variants(name: NormName) -> dict[str, tuple[Spelling, ...]]:
     """`NormName.joins` computed afresh (the index visits every listed name once: caching would only cost memory)."""
     return _joins(name.tokens, name.kinds, not name.abjad)
 
 
-def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict[str, tuple[tuple[int, int], ...]]:
+def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict[str, tuple[Spelling, ...]]:
+    """Every ordered pair of joinable tokens glued, and every ordered three with at least two particles: a run of
+    particles is written apart or as one word with the name it precedes ("De La Cruz", "Dela Cruz", "Delacruz";
+    "van der Merwe", "Vandermerwe"). Three words without two particles are not glued: they are hardly ever written
+    as one, and the keys would grow with the cube of a name's length."""
     joinable = [j for j, k in enumerate(kinds) if k <= PARTICLE]
-    joins: dict[str, tuple[tuple[int, int], ...]] = {}
-    if 2 <= len(joinable) <= MAX_JOINABLE:
-        for j in joinable:
-            for k in joinable:
-                if j != k:
-                    key = glue((tokens[j], tokens[k]), folds)
-                    joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
+    joins: dict[str, tuple[Spelling, ...]] = {}
+    if not 2 <= len(joinable) <= MAX_JOINABLE:
+        return joins
+    spellings: list[Spelling] = list(permutations(joinable, 2))
+    particles = [j for j in joinable if kinds[j] == PARTICLE]
+    if len(particles) >= 2:
+        spellings += [t for t in permutations(joinable, 3) if sum(kinds[j] == PARTICLE for j in t) >= 2]
+    for spelling in spellings:
+        key = glue([tokens[j] for j in spelling], folds)
+        joins[key] = (*joins[key], spelling) if key in joins else (spelling,)
     return joins
 
 
@@ -1172,8 +1182,9 @@ def _leftovers(used: Sequence[bool], kinds: Sequence[int], masses: Sequence[floa
 
 
 def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:
-    """Exact spacing variants: a word token of one name spelled by two tokens of the other ("RamiMakhlouf"), or two
-    tokens of each spelling the same letters split elsewhere ("MYONGC HIN" / "MYONG CHIN")."""
+    """Exact spacing variants: a word token of one name spelled by two tokens of the other ("RamiMakhlouf"), or by
+    three with two particles ("Delacruz"), or tokens of each spelling the same letters split elsewhere ("MYONGC HIN"
+    / "MYONG CHIN", "Dela Cruz" / "De La Cruz")."""
     joins_a, joins_b = a.joins, b.joins
     found: list[_Candidate] = []
     if joins_b:
@@ -1188,7 +1199,7 @@ def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:
             for key in joins_a.keys() & joins_b.keys():
                 for pa in joins_a[key]:
                     for pb in joins_b[key]:
-                        if sorted((a.tokens[pa[0]], a.tokens[pa[1]])) != sorted((b.tokens[pb[0]], b.tokens[pb[1]])):
+                        if sorted(a.tokens[i] for i in pa) != sorted(b.tokens[j] for j in pb):
                             found.append((-1.0, key, key, pa, pb))
     return found
 

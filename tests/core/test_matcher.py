@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from typing import Any
 
@@ -306,6 +307,9 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
         negatives = [line.split(",")[0] for line in fh.read().splitlines()[1:200]]
     queries += [Query(n, EntityType.PERSON) for n in rng.sample(negatives, 4)]
     queries += [Query("SHUVALOV, Igor Ivanovich"), Query("CUBATABACO"), Query("Muhammad AL-HAxATI"), Query("BozCai")]
+    # A run of two particles glued to the name that follows: three listed tokens spell one query word.
+    runs = [n.value for e in entries for n in e.names if _PARTICLE_RUN.search(n.value)]
+    queries += [Query(_PARTICLE_RUN.sub(lambda m: re.sub(r"[\s-]", "", m[0]), t)) for t in rng.sample(runs, 6)]
     # Han and Hangul names: syllables that are particles elsewhere, exact-only, surplus and j/y rules (names.py).
     syllabic = ("雷 张", "淑兰 建 张", "彬 麦", "김영남", "成 朱", "陈明国", "종수 김", "嘉颖 王")
     queries += [Query(n, EntityType.PERSON) for n in syllabic]
@@ -335,6 +339,11 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
         compared += bool(full)
     assert compared >= 15  # most sampled queries do find something
 
+
+# Two particles and the name they precede, written apart ("de la Cruz", "Abu al-Qasem").
+_PARTICLE_RUN = re.compile(
+    r"\b(?:de|van|von|bin|abu|al|der|den|la|le|da|del|dos)[\s-]+(?:al|der|den|la|le|los)[\s-]+\w{3,}", re.I
+)
 
 # Abjad-written people who are not listed; their parts' consonant keys (and joined pairs') meet hundreds of Latin
 # spellings the letters do not allow ("زارع" Zare, not "Zuraiq"; "آيناز" is no "Ajnad").
@@ -432,7 +441,9 @@ def test_every_spacing_variant_is_met_by_an_exact_lookup(real_index: MatcherInde
     or split in two."""
     index = real_index
     rng = random.Random(23)
-    queries = ["Rami Makh Louf", "ALQAIDA", "CHANG MYONGC-HIN", "RT Soft", "Mak Hoff"]
+    queries = ["Rami Makh Louf", "ALQAIDA", "CHANG MYONGC-HIN", "RT Soft", "Mak Hoff", "Juan Delacruz", "Vanderbilt"]
+    runs = [n.value for e in index.entries for n in e.names if _PARTICLE_RUN.search(n.value)]
+    queries += [_PARTICLE_RUN.sub(lambda m: re.sub(r"[\s-]", "", m[0]), t) for t in rng.sample(runs, 3)]
     for entry in rng.sample([e for e in index.entries if len(e.names[0].value.split()) > 1], 6):
         words = entry.names[0].value.split()
         k = rng.randrange(len(words) - 1)
@@ -569,6 +580,22 @@ def test_spacing_variants_are_found_by_the_index() -> None:
     assert [m.entry.entity_id for m in index.search(Query("ALQAIDA"))] == ["a1"]
     assert [m.entry.entity_id for m in index.search(Query("CHANG MYONGC-HIN", EntityType.PERSON))] == ["b1"]
     assert [m.entry.entity_id for m in index.search(Query("VanguardHoldings"))] == ["c1"]
+
+
+def test_a_particle_run_glued_or_apart_is_found_by_the_index() -> None:
+    # Three listed tokens spell the query's one word, and the other way round; the bound credits all three.
+    index = MatcherIndex.build(
+        [
+            person("d1", Name("Juan DE LA CRUZ")),
+            person("d2", Name("Pieter Vandermerwe")),
+            person("d3", Name("Juan Cruz")),
+        ],
+        {"test-list": "1"},
+    )
+    found = {m.entry.entity_id: m.score for m in index.search(Query("Juan Delacruz", EntityType.PERSON))}
+    assert found["d1"] == 1.0 and found.get("d3", 0.0) < 1.0
+    found = {m.entry.entity_id: m.score for m in index.search(Query("Pieter van der Merwe", EntityType.PERSON))}
+    assert found == {"d2": 1.0}
 
 
 def test_a_korean_name_is_found_in_either_romanisation() -> None:

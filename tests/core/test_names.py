@@ -355,6 +355,23 @@ def test_a_spacing_variant_folds_across_the_junction(spaced: str, joined: str) -
     assert score_names(joined, spaced, ORG) == 1.0
 
 
+@pytest.mark.parametrize(
+    ("glued", "spaced"),
+    [
+        ("Juan Delacruz", "Juan De La Cruz"),  # a run of two particles written as one word with the name
+        ("Juan Dela Cruz", "Juan De La Cruz"),  # two tokens against three
+        ("Pieter Vandermerwe", "Pieter van der Merwe"),
+        ("Vanderbilt Shipping", "Van Der Bilt Shipping"),
+        ("Delacruz, Juan", "CRUZ, Juan de la"),  # word order never counts
+    ],
+)
+def test_a_particle_run_glued_to_its_name_is_a_spacing_variant(glued: str, spaced: str) -> None:
+    assert score_names(glued, spaced, PERSON) == 1.0
+    assert score_names(spaced, glued, PERSON) == 1.0
+    # Three words without two particles are not glued: "Josemarialuis" is no spacing of "Jose Maria Luis".
+    assert score_names("Josemarialuis", "Jose Maria Luis", PERSON) < CFG.report_threshold
+
+
 def test_abjad_letters_never_fold_across_a_junction() -> None:
     # ک + ه are two letters, never the one "kh" a Latin skeleton folds: an abjad name's joins keep both.
     norm = normalise_name("مک هادی")
