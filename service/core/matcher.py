@@ -235,13 +235,6 @@ def _split_tokens(norm: NormName, spelling: Spelling) -> tuple[str, ...]:
     return tuple(sorted(norm.tokens[i] for i in spelling))
 
 
-def _two_splits(text: str) -> list[tuple[str, str]]:
-    """Every (left, right) that may `glue` into `text`: split anywhere, a consonant doubled across the junction or
-    not, letters folded across it or not (the caller checks which do)."""
-    splits = [(text[:at], right) for at in range(1, len(text)) for right in {text[at:], text[at - 1 :]}]
-    return splits + unfolded_junctions(text)
-
-
 # Which names related to a single key the one-name-part rule (OFAC FAQ 5) cannot cap below the threshold, by kind
 # of query: bits of a per-name flag byte that the posting union tests (`_single_flags`, `_single_mask`).
 _ANY = 1  # a query with an initial: the rule may count an initial pair, so every name stays
@@ -313,6 +306,8 @@ class MatcherIndex:
         self._joined_one_split = np.zeros(0, dtype=np.bool_)
         self._concat: dict[str, list[int]] = {}  # listed concatenated tokens → name ids (names of 2+ tokens)
         self._weak: dict[str, list[int]] = {}  # names without a strong or number part, by token
+        # Listed keys glued from three tokens (`names._joins`) → the tokens' vocabulary ids, for `_spelling`.
+        self._glued_three: dict[str, tuple[int, ...]] = {}
         self._single_flags = np.zeros(0, dtype=np.uint8)
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         # Per-token lookups by (token, the config's token key, the abjad credit, 0 if not abjad-written, Hebrew or not).
@@ -406,6 +401,9 @@ class MatcherIndex:
                     joined_key.append(hash(key))
                     joined_split.append(hash(tokens))
                     joined_name.append(n)
+                    if len(tokens) == 3:
+                        three = {ids[t] for t in tokens}.union(self._glued_three.get(key, ()))
+                        self._glued_three[key] = tuple(sorted(three))
             if len(norm.tokens) > 1:
                 self._concat.setdefault(norm.concat, []).append(n)
             if not any(k in (STRONG, NUMBER) for k in norm.kinds):
@@ -700,21 +698,15 @@ class MatcherIndex:
 
     def _spelling(self, text: str) -> list[int]:
         """Vocabulary ids of every two tokens that `glue` into `text` (at any split, a consonant doubled across the
-        junction or not, letters folded across it or not: "rcoft" is "rt" and "soft"), and of every three ("dela" +
-        "cruz" split again: "de", "la", "cruz")."""
+        junction or not, letters folded across it or not: "rcoft" is "rt" and "soft"), and of every three a listed
+        name glues into it ("de", "la" and "cruz" for "delacruz")."""
         ids = self._graph.ids
-        found: list[int] = []
-        for left_text, right_text in _two_splits(text):
-            left = ids.get(left_text)
-            if left is None:
-                continue
-            right = ids.get(right_text)
-            if right is not None and glue((left_text, right_text)) == text:
+        found: list[int] = list(self._glued_three.get(text, ()))
+        splits = [(text[:at], right) for at in range(1, len(text)) for right in {text[at:], text[at - 1 :]}]
+        for left_text, right_text in splits + unfolded_junctions(text):
+            left, right = ids.get(left_text), ids.get(right_text)
+            if left is not None and right is not None and glue((left_text, right_text)) == text:
                 found += (left, right)
-            for middle_text, last_text in _two_splits(right_text):
-                middle, last = ids.get(middle_text), ids.get(last_text)
-                if middle is not None and last is not None and glue((left_text, middle_text, last_text)) == text:
-                    found += (left, middle, last)
         return found
 
     # --- search -----------------------------------------------------------------------------------------------

@@ -333,15 +333,17 @@ def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict
     as one, and the keys would grow with the cube of a name's length."""
     joinable = [j for j, k in enumerate(kinds) if k <= PARTICLE]
     joins: dict[str, tuple[Spelling, ...]] = {}
-    if not 2 <= len(joinable) <= MAX_JOINABLE:
-        return joins
-    spellings: list[Spelling] = list(permutations(joinable, 2))
-    particles = [j for j in joinable if kinds[j] == PARTICLE]
-    if len(particles) >= 2:
-        spellings += [t for t in permutations(joinable, 3) if sum(kinds[j] == PARTICLE for j in t) >= 2]
-    for spelling in spellings:
-        key = glue([tokens[j] for j in spelling], folds)
-        joins[key] = (*joins[key], spelling) if key in joins else (spelling,)
+    if 2 <= len(joinable) <= MAX_JOINABLE:
+        for j in joinable:
+            for k in joinable:
+                if j != k:
+                    key = glue((tokens[j], tokens[k]), folds)
+                    joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
+        if sum(kinds[j] == PARTICLE for j in joinable) >= 2:
+            for three in permutations(joinable, 3):
+                if sum(kinds[j] == PARTICLE for j in three) >= 2:
+                    key = glue([tokens[j] for j in three], folds)
+                    joins[key] = (*joins[key], three) if key in joins else (three,)
     return joins
 
 
