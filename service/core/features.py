@@ -73,7 +73,8 @@ def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[s
 
 def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
     """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower, and
-    so do full dates more than one slip apart (`_two_full_dates_apart`). A listed person without one still has a
+    so do full dates more than one slip apart (`_two_full_dates_apart`), but not the same birthday in a year one
+    slip away (`_year_slip`). A listed person without one still has a
     year of listing: someone born after it, or too shortly before (`born_after_listing`), is someone else."""
     dob = query.date_of_birth
     if dob is None:
@@ -92,6 +93,8 @@ def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, 
             and (cand.year, cand.month, cand.day) == (dob.year, dob.month, dob.day)
         ):
             best = max(best, cfg.dob_exact)
+        elif _year_slip(dob, cand):
+            best = max(best, 0.0)  # the same birthday written with another year: neither for nor against
         elif _two_full_dates_apart(dob, cand):
             continue  # not one slip of the pen: another person's birthday
         elif lo <= dob.year <= hi:
@@ -134,6 +137,19 @@ def born_after_listing(query: Query, entry: ListEntry, cfg: MatchConfig) -> tupl
     if year is None or earliest <= year - cfg.min_age_at_listing:
         return None
     return "date_of_birth", Feature(cfg.dob_disagree, dob.iso(), f"listed {year}", "born_after_listing")
+
+
+def _year_slip(dob: PartialDate, listed: PartialDate) -> bool:
+    """Two exact full dates of the same day and month whose years differ in one digit or by two digits swapped
+    ("1976-06-20" / "1967-06-20", "1984-05-06" / "1986-05-06"): lists that carry one person disagree so, and another
+    person shares the birthday one time in 365. 1 January stands for an unknown day in many records: not counted."""
+    if dob.day is None or listed.day is None or dob.circa or listed.circa or listed.year_to is not None:
+        return False
+    if (dob.month, dob.day) != (listed.month, listed.day) or (dob.month, dob.day) == (1, 1):
+        return False
+    a, b = f"{dob.year:04d}", f"{listed.year:04d}"
+    apart = [i for i in range(4) if a[i] != b[i]]
+    return len(apart) == 1 or (len(apart) == 2 and apart[1] == apart[0] + 1 and a[apart[0]] == b[apart[1]])
 
 
 def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:

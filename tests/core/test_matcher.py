@@ -134,6 +134,11 @@ def test_a_full_birth_date_one_slip_away_is_neutral_and_two_parts_apart_disagree
     assert dob(PartialDate(1952, 7, 10)) == dob(PartialDate(1953, 1, 1)) == 0.0
     assert dob(PartialDate(1953, 3, 22)) < 0
     assert dob(PartialDate(1952, 3, 22)) < 0
+    # The same birthday in a year one digit away or with two digits swapped: the year's slip, as lists carrying one
+    # person disagree (1976 / 1967). Not a year two digits away, nor a year alone.
+    assert dob(PartialDate(1925, 10, 7)) == dob(PartialDate(1958, 10, 7)) == 0.0
+    assert dob(PartialDate(1964, 10, 7)) < 0
+    assert dob(PartialDate(1958)) < 0
 
 
 def test_someone_born_after_a_listing_without_birth_date_is_someone_else() -> None:
