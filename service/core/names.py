@@ -369,7 +369,7 @@ def one_transposition(x: str, y: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
 
 
-def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True) -> float:
+def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True, vowels: bool = True) -> float:
     """Credited similarity of two different word tokens (strong or particle); 0 when they are unrelated.
 
     The Indel ratio 2·LCS / (len x + len y) at or above the cutoff; short tokens only when their first letters agree
@@ -377,7 +377,9 @@ def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True) ->
     ("li"/"lei"). A single swap of adjacent letters is a typo at any length from `transposition_min_length` on, first
     letter included. Two spellings of "š" or "č" ("sh" / "s") are credited `digraph_similarity`, and so are two
     romanisations of Korean syllables ("jeong" / "jong", `korean.py`; `korean=False` leaves them to the ratio:
-    `compare_names` credits them only between two Korean names).
+    `compare_names` credits them only between two Korean names), and two tokens whose vowels differ only o for u or
+    e for i ("Usama" / "Osama", "Laden" / "Ladin": `spelling_key`; `vowels=False` leaves them to the ratio, as
+    `compare_names` does where a name is syllabic: "jung" 중 and "jong" 종 are two syllables).
     """
     shorter = min(len(x), len(y))
     if shorter >= config.transposition_min_length and one_transposition(x, y):
@@ -391,7 +393,8 @@ def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True) ->
     raw = 2.0 * LCSseq.similarity(x, y) / (len(x) + len(y))
     if raw < config.token_cutoff or (shorter < config.fuzzy_first_letter_length and shifted(x, y)):
         return 0.0
-    return config.digraph_similarity if unhooked(x) == unhooked(y) else credit(raw, config)
+    same = spelling_key(x) == spelling_key(y) if vowels else unhooked(x) == unhooked(y)
+    return config.digraph_similarity if same else credit(raw, config)
 
 
 _HOOK = re.compile(r"(?<=[cs])h")  # skeletons already write "zh" as "z"
@@ -400,6 +403,18 @@ _HOOK = re.compile(r"(?<=[cs])h")  # skeletons already write "zh" as "z"
 def unhooked(token: str) -> str:
     """`token` without the "h" of its "sh" and "ch" digraphs: "shvorcan" → "svorcan" (see `digraph_similarity`)."""
     return _HOOK.sub("", token) if "h" in token else token
+
+
+# Arabic and Slavic names reach Latin through transliterations that write one vowel two ways: the Arabic damma "o"
+# or "u" (Osama / Usama, Mohammad / Muhammad, Moammar / Muammar), the kasra "e" or "i" (Laden / Ladin), Russian
+# unstressed vowels likewise (Dmitriy / Dmitry's "e" spellings).
+_VOWEL_CLASS = str.maketrans("oe", "ui")
+
+
+def spelling_key(token: str) -> str:
+    """`unhooked(token)` with "o" written "u" and "e" written "i": two tokens with one key are one name written in
+    two transliterations, credited `digraph_similarity` (when their ratio is a typo's)."""
+    return unhooked(token).translate(_VOWEL_CLASS)
 
 
 def shifted(x: str, y: str) -> bool:
@@ -781,7 +796,9 @@ def compare_names(
                 variant = korean
                 romanised = romanised or korean
                 if not korean:
-                    sim = word_similarity(x, y, config, korean=False)
+                    sim = word_similarity(x, y, config, korean=False, vowels=not syllabic)
+            elif syllabic and 0.0 < sim < 1.0 and sim == config.digraph_similarity and unhooked(x) != unhooked(y):
+                sim = word_similarity(x, y, config, vowels=False)  # a syllable's vowel is the syllable ("jung" 중)
             if sim > 0.0:
                 if sim < 1.0 and person and not cross and not variant and x != y:  # two names' forms, not a typo
                     if gender_forms(x, y):

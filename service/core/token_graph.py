@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from service.core.korean import korean_key, romanised_korean
 from service.core.match_config import MatchConfig
-from service.core.names import WORD_KINDS, credit, credit_swap, shifted, token_kind, unhooked
+from service.core.names import WORD_KINDS, credit, credit_swap, shifted, spelling_key, token_kind
 from service.core.token_index import TokenIndex
 
 IntArray = npt.NDArray[np.int32]
@@ -56,12 +56,13 @@ class TokenGraph:
             for pool in (self._long, *self._by_letter.values())
         }
         self._window_cache: dict[tuple[int, str], list[tuple[TokenIndex, IntArray, int, int]]] = {}
-        # Words that differ only by the h of an "sh" or "ch" (`digraph_similarity`) share a group: per unhooked
-        # spelling a number, per vocabulary id its word's number (-1 for tokens too short to relate by spelling).
+        # Words that differ only by the h of an "sh" or "ch", or an o for a u or an e for an i (`digraph_similarity`)
+        # share a group: per `spelling_key` a number, per vocabulary id its word's number (-1 for tokens too short to
+        # relate by spelling).
         self._spelling_group: dict[str, int] = {}
         self._group_of = np.full(len(self.tokens), -1, dtype=np.int32)
         for t in fuzzy:
-            self._group_of[self.ids[t]] = self._spelling_group.setdefault(unhooked(t), len(self._spelling_group))
+            self._group_of[self.ids[t]] = self._spelling_group.setdefault(spelling_key(t), len(self._spelling_group))
         # Words that are romanised Korean syllables, by their McCune-Reischauer key (`korean.py`: "ieong", "iong").
         self._korean: dict[str, list[str]] = {}
         for t in words:
@@ -129,7 +130,7 @@ class TokenGraph:
             ids.append(np.array(korean, dtype=np.int32))
             sims.append(np.full(len(korean), cfg.digraph_similarity))
         long_hits = False
-        bare = unhooked(x)
+        bare = spelling_key(x)
         group = self._spelling_group.get(bare, -2)  # -2: no vocabulary word is spelled so
         for pool, pool_ids, begin, end in self._windows(x, larger_only):
             at, raw = pool.scan(x, cfg.token_cutoff, begin, end)
@@ -151,7 +152,7 @@ class TokenGraph:
             for y, ratio in pool.similar_long(x, cfg.token_cutoff):
                 if y != x and after_x(y):
                     ids.append(np.array([self.ids[y]], dtype=np.int32))
-                    sims.append(np.array([cfg.digraph_similarity if unhooked(y) == bare else credit(ratio, cfg)]))
+                    sims.append(np.array([cfg.digraph_similarity if spelling_key(y) == bare else credit(ratio, cfg)]))
                     long_hits = True
         if not ids:
             return EMPTY_IDS, EMPTY_SIMS
