@@ -214,6 +214,10 @@ _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 # is "yo" where they write "e" ("Kiselyov", "Kiselev"). Folded only before "v" (-yev, -yevich, -yevna, -yevsky, -yov,
 # Yevgeny) or, for "ye", opening a word before a consonant, where Western and Asian names hardly write them: "Meyer",
 # "Reyes", "Yeung", the pinyin syllable "Ye" and Korean "Pyong" keep theirs.
+# A "j" or "y" before an "i" is a glide the skeleton keeps as an "i" of its own, not folded into the vowel: "Jian"
+# and "Yan" (pinyin 建 and 岩), "Jin" and "In" are two names. (Serbian "dj" is Đ: "Djilas" stays "Dilas".)
+_GLIDE_I = re.compile(r"(?<!d)[jy]i")
+_GLIDE_MARK = "\x01"
 _BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
 # (ج, ي are letters of their own). A consonant written twice is two letters too ("مددی" Madadi; a doubled sound is
@@ -356,7 +360,11 @@ def skeleton(token: str, keep_j_y: bool = False) -> str:
         return token  # numbers are identity; never fold them
     if not keep_j_y and ("ye" in token or "yov" in token):
         token = _BGN_YE.sub("e", token)
+    glides = not keep_j_y and ("ji" in token or "yi" in token)
+    if glides:
+        token = _GLIDE_I.sub(_GLIDE_MARK, token)
     for old, new in _FOLDS_KEEPING_J_Y if keep_j_y else _FOLDS:
         if old in token:
             token = token.replace(old, new)
-    return _DOUBLES.sub(r"\1", token)
+    token = _DOUBLES.sub(r"\1", token)
+    return token.replace(_GLIDE_MARK, "ii") if glides else token

@@ -115,6 +115,16 @@ def test_ye_outside_russian_romanisation_is_kept() -> None:
     assert score_names("Maria REYES", "Maria REES", PERSON) < 1.0
 
 
+def test_a_glide_before_i_is_a_letter_of_its_own() -> None:
+    # j and y fold into i (Sergej, Sergey, Sergei), but before an i the glide is a sound of its own, not the vowel
+    # written twice: pinyin Jian 建 is not Jan or Yan, and Jin is not In; Serbian "Dj" (Đ) still writes a D.
+    folded = [skeleton(t) for t in ("jian", "jan", "yan", "jin", "yin", "in")]
+    assert folded == ["iian", "ian", "ian", "iin", "iin", "in"]
+    assert skeleton("djilas") == skeleton("dilas") and skeleton("sergej") == skeleton("sergey") == "sergei"
+    assert score_names("Jan Zhang", "Jian Zhang", PERSON) < CFG.review_threshold
+    assert score_names("Jianguo Li", "Jian Guo Li", PERSON) == 1.0  # the glide inside a word is the same letters
+
+
 def test_other_scripts_transliterate() -> None:
     assert to_latin("Αλέξανδρος").isascii()
     assert to_latin("Արամ").isascii()
@@ -582,7 +592,8 @@ def test_j_and_y_are_different_sounds_in_syllabic_names() -> None:
     assert score_names("용준 김", "Kim Jongyun", PERSON) < CFG.review_threshold
     assert score_names("嘉颖 王", "WANG, Jiaying", PERSON) == pytest.approx(CFG.han_reading_similarity)
     assert score_names("嘉颖 王", "WANG, Yaying", PERSON) < CFG.review_threshold
-    assert score_names("Wang Jiaying", "Wang Yaying", PERSON) == 1.0  # Latin script: the fold holds
+    # Latin script: a typo's distance (the fold holds for j and y, but a glide before i is a letter of its own).
+    assert CFG.review_threshold <= score_names("Wang Jiaying", "Wang Yaying", PERSON) < 1.0
     assert score_names("丽丽 王", "WANG, Lili", PERSON) == pytest.approx(CFG.han_reading_similarity)  # a syllable twice
     query, listed = normalise_name("종수 김", PERSON), normalise_name("KIM, Yong Su", PERSON)
     assert compare_names(query, listed, CFG, person=True).explain()["name_rules"] == ["distinct_j_y"]
