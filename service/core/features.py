@@ -74,8 +74,8 @@ def country_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[s
 def dob_feature(query: Query, entry: ListEntry, cfg: MatchConfig) -> tuple[str, Feature] | None:
     """Date of birth: full-date equality and year equality raise; years further apart than the tolerance lower, and
     so do full dates more than one slip apart (`_two_full_dates_apart`), but not the same birthday in a year one
-    slip away (`_year_slip`). A listed person without one still has a
-    year of listing: someone born after it, or too shortly before (`born_after_listing`), is someone else."""
+    slip away (`_year_slip`). A listed person without one still has a year of listing: someone born after it, or
+    too shortly before (`born_after_listing`), is someone else."""
     dob = query.date_of_birth
     if dob is None:
         return None

@@ -28,7 +28,7 @@ class MatchConfig:
     # Credited when two tokens differ only by an "h" after s or c: one name in two romanisations, "š" and "č" written
     # without their hooks (Serbian, Croatian and Czech ASCII, ISO 9) or as digraphs (ICAO, BGN): "Švorcan" / "SVORCAN",
     # "Kovačević" / "KOVACEVIC" (not a typo; tokens of `fuzzy_min_length` letters or more); also when they differ only
-    # by an "o" for a "u" or an "e" for an "i", one Arabic or Slavic vowel in two transliterations: "Usama" / "Osama",
+    # by an "o" for a "u" or an "e" for an "i", one Arabic vowel in two transliterations: "Usama" / "Osama",
     # "Laden" / "Ladin" (names.spelling_key; not inside a Han, Hangul or Kana name, whose vowels make the syllable).
     digraph_similarity: float = 0.95
     # Credited when a name part written in Arabic, Persian or Hebrew letters has the consonants of a Latin-written one

@@ -405,9 +405,9 @@ def unhooked(token: str) -> str:
     return _HOOK.sub("", token) if "h" in token else token
 
 
-# Arabic and Slavic names reach Latin through transliterations that write one vowel two ways: the Arabic damma "o"
-# or "u" (Osama / Usama, Mohammad / Muhammad, Moammar / Muammar), the kasra "e" or "i" (Laden / Ladin), Russian
-# unstressed vowels likewise (Dmitriy / Dmitry's "e" spellings).
+# Arabic names reach Latin through transliterations that write one vowel two ways: the damma "o" or "u" (Osama /
+# Usama, Mohammad / Muhammad, Moammar / Muammar), the kasra "e" or "i" (Laden / Ladin), as Persian and Turkic
+# spellings of the same names do (Mohsen / Muhsin, Osman / Usman).
 _VOWEL_CLASS = str.maketrans("oe", "ui")
 
 

@@ -214,11 +214,11 @@ _FOLDS_KEEPING_J_Y = tuple(fold for fold in _FOLDS if fold[0] not in ("j", "y"))
 # is "yo" where they write "e" ("Kiselyov", "Kiselev"). Folded only before "v" (-yev, -yevich, -yevna, -yevsky, -yov,
 # Yevgeny) or, for "ye", opening a word before a consonant, where Western and Asian names hardly write them: "Meyer",
 # "Reyes", "Yeung", the pinyin syllable "Ye" and Korean "Pyong" keep theirs.
+_BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A "j" or "y" before an "i" is a glide the skeleton keeps as an "i" of its own, not folded into the vowel: "Jian"
 # and "Yan" (pinyin 建 and 岩), "Jin" and "In" are two names. (Serbian "dj" is Đ: "Djilas" stays "Dilas".)
 _GLIDE_I = re.compile(r"(?<!d)[jy]i")
 _GLIDE_MARK = "\x01"
-_BGN_YE = re.compile(r"(?<=[a-z])y[eo](?=v)|^ye(?=[b-df-hj-np-tv-z])")
 # A token romanised from an abjad: only the one-letter folds, so that two letters never fold into one; j and y stay
 # (ج, ي are letters of their own). A consonant written twice is two letters too ("مددی" Madadi; a doubled sound is
 # written once), where a Latin spelling may write one (`names.abjad_pattern`); the letters that also write vowels,
