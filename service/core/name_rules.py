@@ -50,6 +50,9 @@ _ABD_NAME_MIN = 4  # letters after "Abdel" that are a name of their own ("kader"
 # ("ud-din"): a stem of three letters or more, the article ("ud", "ed", "oud", "al", "el"), and "din". A single d
 # is left alone: "Borodin" is no compound.
 _DIN_JOINED = re.compile(r"([a-z]{3,}?)(?:(?:ou|[aeiou])d|[aeiou]l)(din|dine|deen|dyn)")
+# Maghrebi and French spellings may write the assimilated d once before a closing "dine" ("Ezzedine", "Nourredine",
+# "Nasseredine" beside "Ezzeddine", "Noureddine"): the French ending keeps "Borodin" and "Fedin" apart.
+_DIN_ONE_D = re.compile(r"([a-z]{3,}?)e(dine)")
 _SON_OF = frozenset({"ben", "ibn", "bn", "ould"})  # "ould": Mauritanian "son of"
 # Words romanised from Arabic letters (before the skeleton's w → v): ولد "son of" and ابو, whose و is a vowel in
 # every Latin spelling.
@@ -215,7 +218,7 @@ def _split_din(tokens: Sequence[str]) -> list[str]:
     letters ("سراج الدين")."""
     out: list[str] = []
     for token in tokens:
-        joined = _DIN_JOINED.fullmatch(token)
+        joined = _DIN_JOINED.fullmatch(token) or _DIN_ONE_D.fullmatch(token)
         out += [joined.group(1), "al", joined.group(2)] if joined else [token]
     return out
 
