@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from service.core.countries import is_iso2, related_countries
 from service.core.match_config import MatchConfig
 from service.core.model import EntityType, ListEntry, NameKind, PartialDate
+from service.core.names import one_transposition
 
 if TYPE_CHECKING:
     from service.core.matcher import Query
@@ -143,13 +144,17 @@ def _year_slip(dob: PartialDate, listed: PartialDate) -> bool:
     """Two exact full dates of the same day and month whose years differ in one digit or by two digits swapped
     ("1976-06-20" / "1967-06-20", "1984-05-06" / "1986-05-06"): lists that carry one person disagree so, and another
     person shares the birthday one time in 365. 1 January stands for an unknown day in many records: not counted."""
-    if dob.day is None or listed.day is None or dob.circa or listed.circa or listed.year_to is not None:
-        return False
-    if (dob.month, dob.day) != (listed.month, listed.day) or (dob.month, dob.day) == (1, 1):
+    if not _exact_full_dates(dob, listed) or (dob.month, dob.day) != (listed.month, listed.day):
         return False
     a, b = f"{dob.year:04d}", f"{listed.year:04d}"
-    apart = [i for i in range(4) if a[i] != b[i]]
-    return len(apart) == 1 or (len(apart) == 2 and apart[1] == apart[0] + 1 and a[apart[0]] == b[apart[1]])
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 or one_transposition(a, b)
+
+
+def _exact_full_dates(dob: PartialDate, listed: PartialDate) -> bool:
+    """Both dates exact to the day, and neither 1 January, which stands for an unknown day in many records."""
+    if dob.day is None or listed.day is None or dob.circa or listed.circa or listed.year_to is not None:
+        return False
+    return (dob.month, dob.day) != (1, 1) and (listed.month, listed.day) != (1, 1)
 
 
 def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:
@@ -157,9 +162,7 @@ def _two_full_dates_apart(dob: PartialDate, listed: PartialDate) -> bool:
 
     A typo or a clerk's slip changes one part ("1988-01-06" for "1989-01-06", "1969-07-16" for "1969-06-16"); two
     parts changing is a different date. 1 January stands for an unknown day in many records, so it never counts."""
-    if dob.day is None or listed.day is None or dob.circa or listed.circa or listed.year_to is not None:
-        return False
-    if (dob.month, dob.day) == (1, 1) or (listed.month, listed.day) == (1, 1):
+    if not _exact_full_dates(dob, listed):
         return False
     if dob.year == listed.year and (dob.month, dob.day) == (listed.day, listed.month):
         return False

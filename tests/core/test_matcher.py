@@ -138,6 +138,7 @@ def test_a_full_birth_date_one_slip_away_is_neutral_and_two_parts_apart_disagree
     # person disagree (1976 / 1967). Not a year two digits away, nor a year alone.
     assert dob(PartialDate(1925, 10, 7)) == dob(PartialDate(1958, 10, 7)) == 0.0
     assert dob(PartialDate(1964, 10, 7)) < 0
+    assert dob(PartialDate(1929, 10, 7)) < 0  # two digits changed, not swapped: 1952 has no 9
     assert dob(PartialDate(1958)) < 0
 
 
