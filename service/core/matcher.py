@@ -52,7 +52,6 @@ from service.core.names import (
     Spelling,
     abjad_joins,
     abjad_keys,
-    abjad_particle_partners,
     abjad_spelling,
     compare_names,
     comparison_form,
@@ -521,10 +520,7 @@ class MatcherIndex:
             # a consonant key, then the spellings `abjad_pattern` allows), and against an abjad-written one only the
             # same letters: the relations by spelling relate nothing, and a key alone relates other vowels.
             found.spelled = (EMPTY_IDS, EMPTY_SIMS)
-            if kind == STRONG:
-                latin = self._latin_spelled(token, hebrew)
-            else:  # a particle pairs its own spelling, and a compound's "Din" the others (`abjad_particle_partners`)
-                latin = [graph.ids[t] for t in abjad_particle_partners(token) if t in graph.ids]
+            latin = self._latin_spelled(token, hebrew) if kind == STRONG else []  # a particle: its own spelling
             found.ids = np.array(sorted({i for i in latin if i != own_id}), dtype=np.int32)
             found.sims = np.full(len(found.ids), cfg.abjad_similarity)
         if len(self._tokens) >= _TOKEN_CACHE:

@@ -53,6 +53,12 @@ _DIN_JOINED = re.compile(r"([a-z]{3,}?)(?:(?:ou|[aeiou])d|[aeiou]l)(din|dine|dee
 # Maghrebi and French spellings may write the assimilated d once before a closing "dine" ("Ezzedine", "Nourredine",
 # "Nasseredine" beside "Ezzeddine", "Noureddine"): the French ending keeps "Borodin" and "Fedin" apart.
 _DIN_ONE_D = re.compile(r"([a-z]{3,}?)e(dine)")
+# Malay, Indonesian and South Asian spellings write it once after a "u" ("Saifudin", "Salahudin", "Kamarudin",
+# "Gulbudin"), French ones after an "ou" before "dine" ("Jallaloudine"); French names keep their own "-udine"
+# ("Claudine") and "-oudin".
+_DIN_ONE_D_U = re.compile(r"([a-z]{3,}?)(?:ou(dine)|(?<!o)u(din))")
+# The spellings of that "Din" (الدين romanises "al dyn"): after the article, one word however spelled.
+DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
 _SON_OF = frozenset({"ben", "ibn", "bn", "ould"})  # "ould": Mauritanian "son of"
 # Words romanised from Arabic letters (before the skeleton's w → v): ولد "son of" and ابو, whose و is a vowel in
 # every Latin spelling.
@@ -218,14 +224,15 @@ def _split_din(tokens: Sequence[str]) -> list[str]:
     letters ("سراج الدين")."""
     out: list[str] = []
     for token in tokens:
-        joined = _DIN_JOINED.fullmatch(token) or _DIN_ONE_D.fullmatch(token)
-        out += [joined.group(1), "al", joined.group(2)] if joined else [token]
+        joined = _DIN_JOINED.fullmatch(token) or _DIN_ONE_D.fullmatch(token) or _DIN_ONE_D_U.fullmatch(token)
+        out += [joined.group(1), "al", joined.group(2) or joined.group(3)] if joined else [token]
     return out
 
 
 def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
     """Abd al-X and Abd-er-X are "abdul" and the name X (as `_split_abd` writes Abdel-X), ben/ibn/bn/ould one
-    connector, el one article; `abjad`: the words Arabic letters write their own way (`_ABJAD_WORDS`, الدين)."""
+    connector, el one article, and a compound's article and "Din" one spelling each ("ud-Deen" is "al din");
+    `abjad`: the words Arabic letters write their own way (`_ABJAD_WORDS`)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -238,10 +245,12 @@ def _arabic_forms(tokens: Sequence[str], abjad: bool) -> list[str]:
             out.append("bin")
         elif abjad and token in _ABJAD_WORDS:
             out.append(_ABJAD_WORDS[token])
-        elif abjad and token == "dyn" and out and out[-1] == "al":
-            out.append("din")  # الدين: "ad-Din", spelled so in every Latin spelling of the compound
-        elif token == "el" and i + 1 < len(tokens):
-            out.append("al")
+        elif token in _ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in DIN_SPELLINGS:
+            out.append("al")  # "Nasr ed-Din", "Siraj ud-Din": the article, its l assimilated to the d
+        elif token in DIN_SPELLINGS and out and out[-1] == "al":
+            out.append("din")  # "Nour al-Deen", "Noureddine", الدين: the compound's "Din", however spelled
+        elif token == "el":
+            out.append("al")  # wherever it stands: a word's place in the name never changes a score
         else:
             out.append(token)
         i += 1

@@ -30,7 +30,7 @@ from service.core.legal_forms import latin_native_forms, strip_legal_forms
 from service.core.match_config import MatchConfig
 from service.core.memo import Memo, memo
 from service.core.model import EntityType, char_script, detect_script
-from service.core.name_rules import PERSON_TITLES, rewrite_tokens
+from service.core.name_rules import DIN_SPELLINGS, PERSON_TITLES, rewrite_tokens
 from service.core.places import latin_native_countries, split_countries, split_seat
 from service.core.translit import ABJAD_VOWEL_LETTERS, abjad_skeleton, junction_fold, simplified, skeleton, to_latin
 
@@ -85,8 +85,6 @@ PARTICLE_SPELLINGS = frozenset(
 )
 # "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
 # that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
-_DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
-_DIN_TOKENS = _DIN_SPELLINGS | {skeleton(spelling) for spelling in _DIN_SPELLINGS}
 PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
@@ -244,7 +242,7 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
     # A compound's "al-Din" weighs as particles (the vocabulary relates particles and name parts alike, so "din" needs
     # no particle kind there); the nasab below still reads "bin al-Din" as Din's son.
     compound_kinds = [
-        PARTICLE if k and raw_tokens[k] in _DIN_SPELLINGS and written[k - 1] == "al" else kind
+        PARTICLE if k and raw_tokens[k] in DIN_SPELLINGS and written[k - 1] == "al" else kind
         for k, kind in enumerate(written_kinds)
     ]
     parts = sorted(zip(written, compound_kinds, strict=True))
@@ -621,19 +619,13 @@ def _abjad_parts(token: str, hebrew: bool) -> tuple[str, ...]:
 def abjad_similarity(x: str, kx: int, y: str, ky: int, config: MatchConfig, hebrew: bool = False) -> float:
     """Credited similarity of a token of an abjad-written name (`x`) and one of a Latin-written name: a Latin spelling
     `x` allows (`abjad_pattern`) is the same name part in all likelihood, but its unwritten vowels keep the credit
-    below an exact match; particles and numbers must be equal, but for the spellings of a compound's "Din"
-    (`abjad_particle_partners`)."""
+    below an exact match; particles (a compound's "Din" is one spelling, `name_rules.DIN_SPELLINGS`) and numbers must
+    be equal."""
     if kx != STRONG or ky != STRONG:
-        return 1.0 if x == y else config.abjad_similarity if y in abjad_particle_partners(x) and kx == ky else 0.0
+        return 1.0 if x == y else 0.0
     if consonant_key(y) not in abjad_keys(x):
         return 0.0
     return config.abjad_similarity if abjad_spelling(x, 1, hebrew)(y) else 0.0
-
-
-def abjad_particle_partners(token: str) -> frozenset[str]:
-    """The other Latin spellings an abjad-written particle pairs with (`abjad_similarity`): the "Din" closing a
-    compound given name is "din", "dine" or "deen" in Latin ("نور الدين" Noureddine, "سيف الدين" Seifeddine)."""
-    return _DIN_TOKENS - {token} if token in _DIN_TOKENS else _EMPTY
 
 
 def gender_forms(x: str, y: str) -> bool:

@@ -419,6 +419,12 @@ def test_a_compound_with_al_din_is_one_name_part() -> None:
     assert score_names("NOURREDINE ADAM", "ADAM, Noureddine", PERSON) == 1.0
     assert score_names("Ezzedine Ali", "Ezzeddine ALI", PERSON) == 1.0
     assert normalise_name("Borodin", PERSON).tokens == ("borodin",)
+    # Written once after a "u" (Malay, Indonesian, South Asian spellings), and the article and "Din" however spelled.
+    assert score_names("INGUSHI, Sayfudin", "INGUSHI, Sayfuddin", PERSON) == 1.0
+    assert score_names("Kamarudin Musa", "Qamar al-Din MUSA", PERSON) == 1.0
+    assert score_names("Nasr ed-Din Ali", "Nasreddine ALI", PERSON) == 1.0
+    assert score_names("Nour al-Deen Adam", "ADAM, Noureddine", PERSON) == 1.0
+    assert score_names("Siraj ud-Din Haqqani", "SIRAJUDDIN HAQQANI", PERSON) == 1.0
 
 
 def test_abd_al_and_its_name_are_one_name_part() -> None:
