@@ -825,6 +825,7 @@ def compare_names(
     strong = 0
     initial_sides: list[tuple[bool, bool]] = []  # per pair with an initial: is it on side a, on side b
     core = False  # a strong or number part matched with one of the other name
+    abd_typos = [0, 0]  # per side (a, b): tokens that are "abdul" misspelt, paired with the other's "abdul"
     merged = False
     joins: list[tuple[int, int]] = []  # per spacing-variant pair: the strong parts it covers on side a, on side b
     for negative, x, y, ia, ib in aligned:
@@ -834,6 +835,8 @@ def compare_names(
             ka, kb = a_kinds[i], b_kinds[j]
             if ka == STRONG and kb == STRONG:
                 strong += x != _ABD and y != _ABD
+                if (x == _ABD) != (y == _ABD) and _misspelt_abd(y if x == _ABD else x):
+                    abd_typos[x == _ABD] += 1  # the side whose token is "abdul" misspelt
             elif ka == INITIAL or kb == INITIAL:
                 initial_sides.append((ka == INITIAL, kb == INITIAL))
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
@@ -933,7 +936,7 @@ def compare_names(
         score = reading  # the same letters split differently ("van der bilt" / "vanderbilt")
         spacing_variant = respaced = True
     cap: str | None = None
-    if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person):
+    if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person, abd_typos):
         score = config.single_part_cap
         cap = "single_name_part"
     if syllable_left and score > config.syllable_surplus_cap:
@@ -1272,21 +1275,30 @@ def _has_core(name: NormName) -> bool:
 _ABD = "abdul"
 
 
-def _parts(name: NormName) -> int:
-    """The name parts OFAC FAQ 5 counts: the strong parts, "abdul" and its name counted once."""
-    abd = name.tokens.count(_ABD)
+def _misspelt_abd(token: str) -> bool:
+    """An "abdul" with one letter swapped, added or dropped ("Abudl", "Abdlu", "Abdu"): still half of a given name."""
+    return one_transposition(token, _ABD) or Levenshtein.distance(token, _ABD) == 1
+
+
+def _parts(name: NormName, abd_typos: int = 0) -> int:
+    """The name parts OFAC FAQ 5 counts: the strong parts, "abdul" (or `abd_typos` misspellings of it that met the
+    other name's) and its name counted once."""
+    abd = name.tokens.count(_ABD) + abd_typos
     return name.strong_count - abd if name.strong_count > abd else name.strong_count
 
 
-def _single_part(a: NormName, b: NormName, strong: int, initials: int, person: bool) -> bool:
+def _single_part(
+    a: NormName, b: NormName, strong: int, initials: int, person: bool, abd_typos: Sequence[int] = (0, 0)
+) -> bool:
     """OFAC FAQ 5: true when only one name part matches although a side has several parts (`strong` counts the
     matched pairs of strong parts but "abdul": "Abdul Aziz" is one given name, and "Abdul Aziz al-Qasir" against the
-    alias "Abdul Aziz" matches one part of two).
+    alias "Abdul Aziz" matches one part of two; a misspelt "abdul" paired with the other's, `abd_typos` per side,
+    counts as "abdul" does).
 
     For organisations a one-word query ("Kominvex") against a longer listed name ("Kominvex DOO Beograd") is how
     companies are searched, so the rule applies only when both organisation names have several parts.
     """
-    parts_a, parts_b = _parts(a), _parts(b)
+    parts_a, parts_b = _parts(a, abd_typos[0]), _parts(b, abd_typos[1])
     if max(parts_a, parts_b) < 2:
         return False
     if not person and min(parts_a, parts_b) < 2:

@@ -436,6 +436,12 @@ def test_abd_al_and_its_name_are_one_name_part() -> None:
     # The given name alone against itself, and the whole name in any order and spelling, still match.
     assert score_names("Abdelaziz", "Abdul Aziz", PERSON) == 1.0
     assert score_names("Abdul Rahman Yasin", "YASIN, Abdurrahman", PERSON) == 1.0
+    # "Abdul" misspelt is still "Abdul": "HADI, Abdul" is one name part against any spelling of itself.
+    assert score_names("HADI, Abudl", "HADI, Abdul", PERSON) >= CFG.review_threshold
+    assert score_names("Abdlu SAIMAITI", "Abdul SAIMAITI", PERSON) >= CFG.review_threshold
+    assert score_names("Abudl Aziz Al-Qasir", "Abdul Aziz", PERSON) <= CFG.single_part_cap
+    # "Abdullah" is a name of its own, not a misspelt "Abdul".
+    assert score_names("Abdullah Hadi", "Abdul HADI", PERSON) <= CFG.single_part_cap
 
 
 def test_swapped_nasab_is_another_person() -> None:
