@@ -56,6 +56,7 @@ from service.core.names import (
     compare_names,
     comparison_form,
     consonant_key,
+    credit_swap,
     given_names,
     glue,
     normalise_name,
@@ -66,7 +67,7 @@ from service.core.names import (
     written_pairs,
 )
 from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
-from service.core.translit import unfolded_junctions
+from service.core.translit import skeleton, unfolded_junctions
 
 if TYPE_CHECKING:
     from service.core.screening import Screening
@@ -308,6 +309,13 @@ class MatcherIndex:
         # Listed keys glued from three tokens (`names._joins`) → the tokens' vocabulary ids, for `_spelling`.
         self._glued_three: dict[str, tuple[int, ...]] = {}
         self._single_flags = np.zeros(0, dtype=np.uint8)
+        # Every word of a listed name as written (before the skeleton's folds) → its skeleton's vocabulary id: a query
+        # word one adjacent swap away from one is related to it (`names.written_swaps`), whatever the folds make of it.
+        self._written: dict[str, int] = {}
+        # Per token settings, per query word as written: its skeleton and the ids `_swapped_word` found.
+        self._swapped_words: dict[
+            tuple[float, int, int, int, float, float, float], dict[str, tuple[str, dict[int, float]]]
+        ] = {}
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         # Per-token lookups by (token, the config's token key, the abjad credit, 0 if not abjad-written, Hebrew or not).
         self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float, bool], _Token] = {}
@@ -443,6 +451,10 @@ class MatcherIndex:
             self._mass_start.append(len(self._mass_values))
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
+        for norm in self._names:
+            if not (norm.abjad or norm.syllabic):  # the names `typed_swap` reads
+                for word in norm.latin.split():
+                    self._written.setdefault(word, ids[skeleton(word)])
         self._by_consonants = self._consonant_table(ids)
         self._pair_key, self._pair_name, self._pair_tokens = self._pair_consonant_table(ids)
 
@@ -566,17 +578,63 @@ class MatcherIndex:
         ]
         return np.array([i for i, _ in found], dtype=np.int32), np.array([s for _, s in found], dtype=np.float64)
 
-    def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights]:
+    def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights, bool]:
+        """The query's tokens for the blocking and the bound, their cached relations, the weights, and whether any
+        query word is written one swap from a listed one (`_written_swaps`)."""
         infos = [self._token(t, k, cfg, norm.abjad, norm.hebrew) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
-        query = QueryTokens(norm, masses, [i.own_id for i in infos], [(i.ids, i.sims) for i in infos])
-        return query, infos, weights
+        related = [(i.ids, i.sims) for i in infos]
+        swaps = not (norm.abjad or norm.syllabic) and self._written_swaps(norm, related, cfg)
+        query = QueryTokens(norm, masses, [i.own_id for i in infos], related)
+        return query, infos, weights, swaps
+
+    def _written_swaps(
+        self, norm: NormName, related: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]], cfg: MatchConfig
+    ) -> bool:
+        """Add to each word token's `related` the listed tokens written one adjacent swap away from the query word as
+        written (`names.written_swaps`; the scorer checks it name by name, since a listed token may be written
+        otherwise elsewhere: a superset, as blocking and the bound need), where they relate more than the skeletons
+        do. True when any was added."""
+        added = False
+        cache = self._swapped_words.get(cfg.token_key)
+        if cache is None or len(cache) >= _TOKEN_CACHE:
+            cache = self._swapped_words[cfg.token_key] = {}  # one atomic step: API threads share the index
+        for word in norm.latin.split():
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = self._swapped_word(word, cfg)
+            token, swapped = found
+            for q, t in enumerate(norm.tokens) if swapped else ():
+                if t == token and norm.kinds[q] in WORD_KINDS:
+                    merged = dict(zip(related[q][0].tolist(), related[q][1].tolist(), strict=True))
+                    merged.update(swapped)
+                    ids = sorted(merged)
+                    related[q] = (np.array(ids, dtype=np.int32), np.array([merged[i] for i in ids]))
+                    added = True
+        return added
+
+    def _swapped_word(self, word: str, cfg: MatchConfig) -> tuple[str, dict[int, float]]:
+        """The word's skeleton and the vocabulary ids of the listed words written one adjacent swap from it, with the
+        credit (`names.written_swaps`), where that beats the skeletons' own relation (most words written one swap
+        apart are one swap apart as skeletons too): one dictionary probe per letter, cached by word (these depend on
+        the writing, not on the skeleton the token cache keys on)."""
+        vocabulary, token = self._graph.tokens, skeleton(word)
+        found: dict[int, float] = {}
+        for k in range(len(word) - 1):
+            other = self._written.get(word[:k] + word[k + 1] + word[k] + word[k + 2 :])
+            if other is None or vocabulary[other] == token:
+                continue
+            shorter = min(len(token), len(vocabulary[other]))
+            credit = credit_swap(shorter, cfg) if shorter >= cfg.transposition_min_length else 0.0
+            if credit > word_similarity(token, vocabulary[other], cfg):
+                found[other] = credit
+        return token, found
 
     # --- blocking ---------------------------------------------------------------------------------------------
 
-    def _candidates(self, norm: NormName, infos: list[_Token], person_query: bool) -> tuple[IntArray, _Variants]:
+    def _candidates(self, norm: NormName, query: QueryTokens, person_query: bool) -> tuple[IntArray, _Variants]:
         """Name ids that token relations may carry above the report threshold, and names found as spacing variants.
 
         A name needs a related strong or number part (compare_names scores 0 otherwise), so only those query
@@ -588,14 +646,14 @@ class MatcherIndex:
         repeats: dict[str, int] = {}
         for i in keys:
             repeats[norm.tokens[i]] = repeats.get(norm.tokens[i], 0) + 1
-        info_of = {norm.tokens[i]: infos[i] for i in keys}
+        position = {norm.tokens[i]: i for i in keys}
         variants = self._spacing_variants(norm)
         if not repeats:
             return _NO_NAMES, variants
         found = _kernels.union(
             self._postings_start,
             self._postings,
-            [(info_of[t].own_id, info_of[t].ids, float(r)) for t, r in repeats.items()],
+            [(query.own_ids[position[t]], query.related[position[t]][0], float(r)) for t, r in repeats.items()],
             self._scratch,
             self._single_flags,
             _single_mask(norm, person_query),
@@ -717,8 +775,8 @@ class MatcherIndex:
         if not norm.has_words:
             return self._score(query, norm, cfg, [], extra_entries, eligible, None, None)
         person_query = query.entity_type is EntityType.PERSON
-        tokens, infos, weights = self._query_tokens(norm, cfg)
-        hits, variants = self._candidates(norm, infos, person_query)
+        tokens, infos, weights, swaps = self._query_tokens(norm, cfg)
+        hits, variants = self._candidates(norm, tokens, person_query)
         keep = hits[self._arrays.may_reach(tokens, hits, person_query, cfg)].tolist()
         more = np.fromiter(variants.bounded.difference(keep, variants.exact), dtype=np.int64)
         if len(more):
@@ -728,7 +786,7 @@ class MatcherIndex:
         if not names and not extra_entries:
             return []
         similar = {t: self._similar(info) for t, info in zip(norm.tokens, infos, strict=True)}
-        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar, variants.met)
+        return self._score(query, norm, cfg, names, extra_entries, eligible, weights, similar, variants.met, swaps)
 
     def screen(self, query: Query, config: MatchConfig | None = None, eligible: EntryFilter | None = None) -> Screening:
         """Search and decide CLEAR / REVIEW / BLOCK for one counterparty (rules in service.core.screening)."""
@@ -777,12 +835,14 @@ class MatcherIndex:
         weights: Mapping[str, float] | None,
         similar: Mapping[str, Mapping[str, float]] | None,
         spaced: set[int] | None = None,
+        swaps: bool = True,
         shared: bool = True,
     ) -> list[Match]:
         """Score `name_ids` and the names of identifier hits; each entity's best name, best entities first. Only the
         `spaced` names (None: every name) are compared for spacing variants: the search's exact lookups found every
-        name a variant joins to the query. With `shared`, names of one form (`_name_form`) are compared once (the
-        exhaustive reference compares every name, and so checks this too)."""
+        name a variant joins to the query; `swaps=False` says no query word is written one swap from a listed one.
+        With `shared`, names of one form (`_name_form`) are compared once (the exhaustive reference compares every
+        name, and so checks this too)."""
         best: dict[int, tuple[float, int, NameComparison]] = {}
         compared: dict[int, NameComparison] = {}  # with `shared`: 2 * form + spaced → the comparison
         person = query.entity_type is EntityType.PERSON
@@ -806,6 +866,7 @@ class MatcherIndex:
                     masses=(query_masses, self._listed_masses(name_id)) if precomputed else None,
                     principal=self._principal.get(name_id, ()),
                     spaced=variants,
+                    swaps=swaps,
                 )
                 if shared:
                     compared[key] = comparison

@@ -367,6 +367,23 @@ def one_transposition(x: str, y: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
 
 
+def written_swaps(written_a: str, written_b: str, config: MatchConfig) -> dict[tuple[str, str], float]:
+    """(skeleton in a, skeleton in b) → `credit_swap` for the words of two names as written (`NormName.latin`) that
+    are one swap of adjacent letters apart: a typo in the writing, whatever the skeleton's folds make of it ("VHAEDI"
+    / "VAHEDI" are "vhaidi" / "vahedi", "GOTEZ" / "GOETZ" "gotez" / "goec"); from `transposition_min_length`
+    letters on, as `word_similarity`."""
+    found: dict[tuple[str, str], float] = {}
+    words_b = written_b.split()
+    for u in written_a.split():
+        for v in words_b:
+            if len(u) == len(v) and one_transposition(u, v):
+                x, y = skeleton(u), skeleton(v)
+                shorter = min(len(x), len(y))
+                if x != y and shorter >= config.transposition_min_length:
+                    found[x, y] = credit_swap(shorter, config)
+    return found
+
+
 def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True, vowels: bool = True) -> float:
     """Credited similarity of two different word tokens (strong or particle); 0 when they are unrelated.
 
@@ -684,7 +701,8 @@ class NameComparison:
     # apart), "derived_forms" (Ivan / Ivanov kept apart), "initial_beside_unmatched_word" (an initial not counted as a
     # name part), "spacing_variant_beside_unmatched_word" (a one-word spacing variant counted as one name part),
     # "principal_part_omitted" (the listed surname or first given name missing), "korean_romanisation" (two
-    # romanisations of one Korean syllable paired: "jeong" / "jong").
+    # romanisations of one Korean syllable paired: "jeong" / "jong"), "written_swap" (a pair whose words as written
+    # are a swap of adjacent letters apart: "VHAEDI" / "VAHEDI").
     name_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
@@ -718,6 +736,7 @@ def compare_names(
     masses: tuple[Sequence[float], Sequence[float]] | None = None,
     principal: Collection[str] = (),
     spaced: bool = True,
+    swaps: bool = True,
 ) -> NameComparison:
     """Score two normalised names in 0..1 by order-free token alignment, with the OFAC one-part and number caps.
 
@@ -728,7 +747,8 @@ def compare_names(
     (`principal_parts`): a person's omitted surname or first given name weighs as a different part, not as an
     omitted middle name. Only the listed side's are used, so the query's word order never changes a score.
     `spaced=False` says the caller knows that no spacing variant joins the two names (`join_candidates` would find
-    none: the index's exact lookups met no variant), so they are not looked for.
+    none: the index's exact lookups met no variant), so they are not looked for; `swaps=False` likewise that no word
+    of `a` is written one swap from a word of `b` (`written_swaps`: the index's probes met none).
     """
     a_tokens, b_tokens, a_kinds, b_kinds = a.tokens, b.tokens, a.kinds, b.kinds
     if not a_tokens or not b_tokens or not a.has_words or not b.has_words:
@@ -758,6 +778,10 @@ def compare_names(
     no_j = _written_without_j(b) if cross and any("j" in t for t in a_tokens) else _EMPTY
     # Both written in an abjad: no romanisation between them to vary the spelling, so the letters must agree.
     same_abjad = a.abjad and b.abjad
+    # Two words written one adjacent swap apart are a typo even where the skeleton's folds make other letters of the
+    # swapped ones ("VHAEDI" / "VAHEDI" are "vhaidi" / "vahedi"): letter-by-letter scripts only (`written_swaps`).
+    swapped = written_swaps(a.latin, b.latin, config) if swaps and not (a.abjad or b.abjad or syllabic) else {}
+    typos: set[tuple[str, str]] = set()  # pairs credited so
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
         near = similar.get(x) if similar is not None and kx <= PARTICLE else None
@@ -791,8 +815,12 @@ def compare_names(
                     sim = word_similarity(x, y, config, korean=False, vowels=not syllabic)
             elif syllabic and 0.0 < sim < 1.0 and sim == config.digraph_similarity and unhooked(x) != unhooked(y):
                 sim = word_similarity(x, y, config, vowels=False)  # a syllable's vowel is the syllable ("jung" 중)
+            typo = bool(swapped) and swapped.get((x, y), 0.0) > sim and max(a_kinds[i], b_kinds[j]) <= PARTICLE
+            if typo:
+                sim = swapped[x, y]
+                typos.add((x, y))
             if sim > 0.0:
-                if sim < 1.0 and person and not cross and not variant and x != y:  # two names' forms, not a typo
+                if sim < 1.0 and person and not cross and not variant and not typo and x != y:  # two forms, no typo
                     if gender_forms(x, y):
                         gendered = True
                         continue
@@ -913,6 +941,8 @@ def compare_names(
         rules += ("spacing_variant_beside_unmatched_word",)
     if omitted:
         rules += ("principal_part_omitted",)
+    if typos and any((x, y) in typos for x, y, _ in pairs):
+        rules += ("written_swap",)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight

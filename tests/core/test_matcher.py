@@ -316,6 +316,12 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     # A run of two particles glued to the name that follows: three listed tokens spell one query word.
     runs = [n.value for e in entries for n in e.names if _PARTICLE_RUN.search(n.value)]
     queries += [Query(_PARTICLE_RUN.sub(lambda m: re.sub(r"[\s-]", "", m[0]), t)) for t in rng.sample(runs, 6)]
+    # Two letters swapped as written where the skeleton's folds make other letters of them ("VHAEDI" is "vhaidi",
+    # not a swap of "vahedi"): the index probes the listed words as written (`names.typed_swap`).
+    folded = [n.value for e in entries for n in e.names if _FOLDED_SWAP.search(n.value)]
+    queries += [
+        Query(_FOLDED_SWAP.sub(lambda m: m[0][1] + m[0][0] + m[0][2:], t, count=1)) for t in rng.sample(folded, 6)
+    ]
     # Han and Hangul names: syllables that are particles elsewhere, exact-only, surplus and j/y rules (names.py).
     syllabic = ("雷 张", "淑兰 建 张", "彬 麦", "김영남", "成 朱", "陈明国", "종수 김", "嘉颖 王")
     queries += [Query(n, EntityType.PERSON) for n in syllabic]
@@ -350,6 +356,9 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
 _PARTICLE_RUN = re.compile(
     r"\b(?:de|van|von|bin|abu|al|der|den|la|le|da|del|dos)[\s-]+(?:al|der|den|la|le|los)[\s-]+\w{3,}", re.I
 )
+
+# Two letters whose swap the skeleton folds otherwise: "ae" (folded "ai"), "ph", "tz", "ck", "kh", a doubled letter.
+_FOLDED_SWAP = re.compile(r"(?:ae|ph|tz|ck|kh|(\w)\1)\w", re.I)
 
 # Abjad-written people who are not listed; their parts' consonant keys (and joined pairs') meet hundreds of Latin
 # spellings the letters do not allow ("زارع" Zare, not "Zuraiq"; "آيناز" is no "Ajnad").
@@ -422,8 +431,8 @@ def test_spacing_variant_bound_keeps_every_name_at_the_threshold(real_index: Mat
     for query in queries:
         norm = normalise_name(query.name, query.entity_type)
         person_query = query.entity_type is EntityType.PERSON
-        tokens, infos, weights = index._query_tokens(norm, CFG)
-        hits, variants = index._candidates(norm, infos, person_query)
+        tokens, infos, weights, _ = index._query_tokens(norm, CFG)
+        hits, variants = index._candidates(norm, tokens, person_query)
         keep = hits[index._arrays.may_reach(tokens, hits, person_query, CFG)].tolist()
         names = np.fromiter(variants.bounded.difference(keep, variants.exact), dtype=np.int64)
         passed = index._arrays.may_reach(_with_links(tokens, variants.links), names, person_query, CFG, spacing=True)
@@ -602,6 +611,20 @@ def test_a_particle_run_glued_or_apart_is_found_by_the_index() -> None:
     assert found["d1"] == 1.0 and found.get("d3", 0.0) < 1.0
     found = {m.entry.entity_id: m.score for m in index.search(Query("Pieter van der Merwe", EntityType.PERSON))}
     assert found == {"d2": 1.0}
+
+
+def test_a_swap_the_skeleton_folds_otherwise_is_found_by_the_index() -> None:
+    # "VHAEDI" folds to "vhaidi", no swap of "vahedi"; the words as written are one swap apart. The listed word
+    # written otherwise ("Wahedi" elsewhere) is not a swap of the query's, so only its own spelling is credited.
+    index = MatcherIndex.build(
+        [person("e1", Name("Hamid VAHEDI")), person("e2", Name("Alain GOETZ")), person("e3", Name("Hamid VHADEI"))],
+        {"test-list": "1"},
+    )
+    found = {m.entry.entity_id: m for m in index.search(Query("Hamid VHAEDI", EntityType.PERSON))}
+    assert found["e1"].score >= CFG.review_threshold
+    assert "written_swap" in found["e1"].features["name"].detail["name_rules"]
+    assert found == {m.entry.entity_id: m for m in index.exhaustive_search(Query("Hamid VHAEDI", EntityType.PERSON))}
+    assert [m.entry.entity_id for m in index.search(Query("GOTEZ, Alain", EntityType.PERSON))] == ["e2"]
 
 
 def test_a_korean_name_is_found_in_either_romanisation() -> None:
