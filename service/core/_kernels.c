@@ -434,7 +434,7 @@ typedef struct {
 } Occurrence;
 typedef struct {
     int32_t count; /* token occurrences that follow */
-    int16_t strong, core, numbers;
+    int16_t strong, core, numbers; /* strong: at most the name parts OFAC FAQ 5 counts (names.min_parts) */
     uint8_t person;
     uint8_t pad[5];
 } Head;
@@ -451,8 +451,9 @@ enum { PREFETCH_AHEAD = 8 }; /* candidates ahead whose records may_reach asks th
 /* may_reach(cand, names, query, related, params, scratch) -> bytes (1 where the name may reach the threshold)
  *
  * names   = (head, records): NameArrays.head (int32, name id → index of its head record) and NameArrays.records
- * query   = (kinds, masses, firsts, own_ids, person_query, strong_count, has_numbers, spacing): kinds and firsts
- *           as bytes, masses float64, own_ids int64 (-1 for a token the lists lack); with `spacing`, `related` also
+ * query   = (kinds, masses, firsts, own_ids, person_query, parts, has_numbers, spacing): kinds and firsts as
+ *           bytes, masses float64, own_ids int64 (-1 for a token the lists lack), parts at most the name parts
+ *           OFAC FAQ 5 counts (names.min_parts, as a head's `strong` is); with `spacing`, `related` also
  *           credits 1 to the listed tokens that spell a spacing variant with a query token, and the two alignment
  *           rules a spacing variant bypasses (a related core part, OFAC FAQ 5) are not checked
  * related = per query token (ids int32, credited similarities float64; a later entry for an id wins)

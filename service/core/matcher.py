@@ -59,6 +59,7 @@ from service.core.names import (
     credit_swap,
     given_names,
     glue,
+    min_parts,
     normalise_name,
     principal_parts,
     spacing_variants,
@@ -248,7 +249,7 @@ def _single_flags(arrays: NameArrays) -> npt.NDArray[np.uint8]:
     """Per name, the `_single_mask` bits of the queries whose one-key hits on it stay candidates: max(strong counts)
     below 2, or an organisation pair (the rule needs several parts on both sides), or an initial the rule may
     count."""
-    small, initials, person = arrays.strong_count <= 1, arrays.has_initials, arrays.person
+    small, initials, person = arrays.parts <= 1, arrays.has_initials, arrays.person
     flags = np.full(len(small), _ANY, dtype=np.uint8)
     flags[small | initials] |= _SMALL_OR_INITIALS
     flags[small | initials | ~person] |= _SMALL_INITIALS_OR_ORG
@@ -261,7 +262,7 @@ def _single_mask(norm: NormName, person_query: bool) -> int:
     """The `_single_flags` bit that keeps a name one key of this query reaches."""
     if norm.has_initials:
         return _ANY
-    if norm.strong_count <= 1:
+    if min_parts(norm) <= 1:
         return _SMALL_OR_INITIALS if person_query else _SMALL_INITIALS_OR_ORG
     return _INITIALS if person_query else _ORG_SINGLE
 

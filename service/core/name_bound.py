@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from service.core import _kernels
 from service.core.match_config import MatchConfig
-from service.core.names import NUMBER, STRONG, NormName, token_mass
+from service.core.names import NUMBER, STRONG, NormName, min_parts, token_mass
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -62,7 +62,7 @@ class NameArrays:
 
     head: npt.NDArray[np.int32]  # name id → index of its head record in `records`
     records: npt.NDArray[np.void]  # OCCURRENCE records; a name's head record viewed as HEAD
-    strong_count: npt.NDArray[np.int16]
+    parts: npt.NDArray[np.int16]  # per name, at most the parts OFAC FAQ 5 counts (`names.min_parts`)
     has_initials: BoolArray
     person: BoolArray
     scratch: npt.NDArray[np.int32]  # the compiled bound's marks: 2 per vocabulary id, and a generation number
@@ -82,11 +82,11 @@ class NameArrays:
         records = np.zeros(int(head[-1]), dtype=OCCURRENCE)
         if len(records) > np.iinfo(np.int32).max:
             raise ValueError("too many names and tokens for the bound's 32-bit record index")
-        strong_count = np.array([n.strong_count for n in names], dtype=np.int16)
+        parts = np.array([min_parts(n) for n in names], dtype=np.int16)
         # Indexing with positions copies: each kind of record is filled in a copy, then written back in place.
         heads = records.view(HEAD)[head[:-1]]
         heads["count"] = counts
-        heads["strong"] = strong_count
+        heads["strong"] = parts
         heads["core"] = [sum(k in (STRONG, NUMBER) for k in n.kinds) for n in names]
         heads["numbers"] = [len(n.numbers) for n in names]
         heads["person"] = person
@@ -103,7 +103,7 @@ class NameArrays:
         return cls(
             head=head[:-1].astype(np.int32),
             records=records,
-            strong_count=strong_count,
+            parts=parts,
             has_initials=np.array([n.has_initials for n in names], dtype=np.bool_),
             person=np.array(person, dtype=np.bool_),
             scratch=np.zeros(2 * len(ids) + 1, dtype=np.int32),
@@ -131,7 +131,7 @@ class NameArrays:
                 bytes(ord(t[0]) for t in q.tokens),
                 array("q", query.own_ids),
                 person_query,
-                q.strong_count,
+                min_parts(q),
                 bool(q.numbers),
                 spacing,
             ),

@@ -86,6 +86,14 @@ PARTICLE_SPELLINGS = frozenset(
 # "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
 # that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
 PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
+# A particle misspelt by a swap of adjacent letters, as the skeleton or as written ("Aub", "bAu" for "Abu").
+_PARTICLE_SWAPS = frozenset(
+    t
+    for spellings, fold in ((PARTICLES, str), (PARTICLE_SPELLINGS, skeleton))
+    for p in spellings
+    for k in range(len(p) - 1)
+    if (t := fold(p[:k] + p[k + 1] + p[k] + p[k + 2 :])) not in PARTICLES
+)
 _SON_OF = skeleton("bin")  # service.core.name_rules writes "ben", "ibn" and "bn" this way
 _DROP = frozenset({"and", "the", "und", "et"})  # pure connectors: "AT&T" = "AT and T"
 _ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "p.l.c." "d.o.o." "l.l.c." → joined
@@ -853,7 +861,9 @@ def compare_names(
     strong = 0
     initial_sides: list[tuple[bool, bool]] = []  # per pair with an initial: is it on side a, on side b
     core = False  # a strong or number part matched with one of the other name
-    abd_typos = [0, 0]  # per side (a, b): tokens that are "abdul" misspelt, paired with the other's "abdul"
+    # Per side (a, b): misspelt tokens that count as what they pair with, "abdul" ("Abudl") or a particle ("Abbu",
+    # "Aub" against "Abu", "Aal" against "al"), not as name parts of their own.
+    abd_typos, particle_typos = [0, 0], [0, 0]
     merged = False
     joins: list[tuple[int, int]] = []  # per spacing-variant pair: the strong parts it covers on side a, on side b
     for negative, x, y, ia, ib in aligned:
@@ -865,6 +875,8 @@ def compare_names(
                 strong += x != _ABD and y != _ABD
                 if (x == _ABD) != (y == _ABD) and _misspelt_abd(y if x == _ABD else x):
                     abd_typos[x == _ABD] += 1  # the side whose token is "abdul" misspelt
+            elif {ka, kb} == {STRONG, PARTICLE} and _particle_like(y if kb == STRONG else x):
+                particle_typos[kb == STRONG] += 1  # the side whose token is the particle misspelt
             elif ka == INITIAL or kb == INITIAL:
                 initial_sides.append((ka == INITIAL, kb == INITIAL))
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
@@ -966,7 +978,8 @@ def compare_names(
         score = reading  # the same letters split differently ("van der bilt" / "vanderbilt")
         spacing_variant = respaced = True
     cap: str | None = None
-    if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person, abd_typos):
+    misspelt = (abd_typos, particle_typos)
+    if not respaced and score > config.single_part_cap and _single_part(a, b, strong, initials, person, misspelt):
         score = config.single_part_cap
         cap = "single_name_part"
     if syllable_left and score > config.syllable_surplus_cap:
@@ -1310,25 +1323,45 @@ def _misspelt_abd(token: str) -> bool:
     return one_transposition(token, _ABD) or Levenshtein.distance(token, _ABD) == 1
 
 
-def _parts(name: NormName, abd_typos: int = 0) -> int:
+def _particle_like(token: str) -> bool:
+    """A strong token that is a particle misspelt: written otherwise but folded to it ("Abbu", "Aal" are "abu",
+    "al"), or with two adjacent letters swapped (`_PARTICLE_SWAPS`)."""
+    return token in PARTICLES or token in _PARTICLE_SWAPS
+
+
+def min_parts(name: NormName) -> int:
+    """At most the name parts OFAC FAQ 5 counts of `name` (`_parts`) whatever the other name: every "abdul", misspelt
+    or not, and every strong token that may be a particle misspelt taken away. The index's blocking and bound apply
+    the one-part cap by it, so that they never cap a name the scorer does not."""
+    strong = [t for t, k in zip(name.tokens, name.kinds, strict=True) if k == STRONG]
+    return len(strong) - sum(t == _ABD or _misspelt_abd(t) or _particle_like(t) for t in strong)
+
+
+def _parts(name: NormName, abd_typos: int = 0, particle_typos: int = 0) -> int:
     """The name parts OFAC FAQ 5 counts: the strong parts, "abdul" (or `abd_typos` misspellings of it that met the
-    other name's) and its name counted once."""
+    other name's) and its name counted once, and no `particle_typos` (strong tokens that are a particle misspelt)."""
     abd = name.tokens.count(_ABD) + abd_typos
-    return name.strong_count - abd if name.strong_count > abd else name.strong_count
+    return (name.strong_count - abd if name.strong_count > abd else name.strong_count) - particle_typos
 
 
 def _single_part(
-    a: NormName, b: NormName, strong: int, initials: int, person: bool, abd_typos: Sequence[int] = (0, 0)
+    a: NormName,
+    b: NormName,
+    strong: int,
+    initials: int,
+    person: bool,
+    misspelt: tuple[Sequence[int], Sequence[int]] = ((0, 0), (0, 0)),
 ) -> bool:
     """OFAC FAQ 5: true when only one name part matches although a side has several parts (`strong` counts the
     matched pairs of strong parts but "abdul": "Abdul Aziz" is one given name, and "Abdul Aziz al-Qasir" against the
-    alias "Abdul Aziz" matches one part of two; a misspelt "abdul" paired with the other's, `abd_typos` per side,
-    counts as "abdul" does).
+    alias "Abdul Aziz" matches one part of two). `misspelt`: per side, the tokens that are "abdul" (first) or a
+    particle (second) misspelt, paired with the other name's: they count as what they pair with.
 
     For organisations a one-word query ("Kominvex") against a longer listed name ("Kominvex DOO Beograd") is how
     companies are searched, so the rule applies only when both organisation names have several parts.
     """
-    parts_a, parts_b = _parts(a, abd_typos[0]), _parts(b, abd_typos[1])
+    (abd_a, abd_b), (particles_a, particles_b) = misspelt
+    parts_a, parts_b = _parts(a, abd_a, particles_a), _parts(b, abd_b, particles_b)
     if max(parts_a, parts_b) < 2:
         return False
     if not person and min(parts_a, parts_b) < 2:

@@ -322,6 +322,11 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     queries += [
         Query(_FOLDED_SWAP.sub(lambda m: m[0][1] + m[0][0] + m[0][2:], t, count=1)) for t in rng.sample(folded, 6)
     ]
+    # A particle or "Abdul" misspelt counts as what it pairs with for OFAC FAQ 5, and "Abdul" with its name as one
+    # part against a listed mononym: the blocking and the bound follow (`names.min_parts`).
+    kunyas = [n.value for e in entries for n in e.names if re.fullmatch(r"(?i)(abu|abdul) \w{4,}", n.value)]
+    queries += [Query(t[0] + t[2] + t[1] + t[3:], EntityType.PERSON) for t in rng.sample(kunyas, 4)]
+    queries += [Query("Abdul Hadi", EntityType.PERSON), Query("Abbu Ali", EntityType.PERSON)]
     # Han and Hangul names: syllables that are particles elsewhere, exact-only, surplus and j/y rules (names.py).
     syllabic = ("雷 张", "淑兰 建 张", "彬 麦", "김영남", "成 朱", "陈明国", "종수 김", "嘉颖 王")
     queries += [Query(n, EntityType.PERSON) for n in syllabic]
@@ -625,6 +630,20 @@ def test_a_swap_the_skeleton_folds_otherwise_is_found_by_the_index() -> None:
     assert "written_swap" in found["e1"].features["name"].detail["name_rules"]
     assert found == {m.entry.entity_id: m for m in index.exhaustive_search(Query("Hamid VHAEDI", EntityType.PERSON))}
     assert [m.entry.entity_id for m in index.search(Query("GOTEZ, Alain", EntityType.PERSON))] == ["e2"]
+
+
+def test_a_misspelt_particle_or_abdul_is_no_name_part_for_the_index_either() -> None:
+    # The scorer counts "Aub" (Abu) as the particle and "Abdul Hadi" as one given name; the blocking and the bound,
+    # which cap one-part matches before scoring, must not drop what the scorer keeps.
+    index = MatcherIndex.build(
+        [person("f1", Name("HADI")), person("f2", Name("ABU THALE")), person("f3", Name("Zinira KHAN"))],
+        {"test-list": "1"},
+    )
+    for text in ("Abdul Hadi", "AUB THALE", "Abbu Thale"):
+        query = Query(text, EntityType.PERSON)
+        found = {m.entry.entity_id: m.score for m in index.search(query)}
+        assert found == {m.entry.entity_id: m.score for m in index.exhaustive_search(query)}, text
+        assert found and max(found.values()) >= CFG.review_threshold, text
 
 
 def test_a_korean_name_is_found_in_either_romanisation() -> None:

@@ -459,6 +459,10 @@ def test_abd_al_and_its_name_are_one_name_part() -> None:
     assert score_names("HADI, Abudl", "HADI, Abdul", PERSON) >= CFG.review_threshold
     assert score_names("Abdlu SAIMAITI", "Abdul SAIMAITI", PERSON) >= CFG.review_threshold
     assert score_names("Abudl Aziz Al-Qasir", "Abdul Aziz", PERSON) <= CFG.single_part_cap
+    # A particle misspelt ("Aub", "Abbu" for "Abu") is the particle, not a name part of its own.
+    assert score_names("AUB THALE", "ABU THALE", PERSON) >= CFG.review_threshold
+    assert score_names("Abbu Ali", "Abu Ali", PERSON) >= CFG.review_threshold
+    assert score_names("Aub Ali Hassan", "Ali", PERSON) <= CFG.single_part_cap
     # "Abdullah" is a name of its own, not a misspelt "Abdul".
     assert score_names("Abdullah Hadi", "Abdul HADI", PERSON) <= CFG.single_part_cap
 
