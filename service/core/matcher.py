@@ -221,7 +221,7 @@ def _with_links(query: QueryTokens, links: Mapping[int, list[int]]) -> QueryToke
             np.concatenate((ids, np.array(listed, dtype=np.int32))),
             np.concatenate((sims, np.ones(len(listed)))),
         )
-    return QueryTokens(query.name, query.masses, query.own_ids, related)
+    return QueryTokens(query.name, query.masses, query.own_ids, related, query.parts)
 
 
 def _first_equal(keys: npt.NDArray[np.int64], probe: int) -> int:
@@ -258,11 +258,11 @@ def _single_flags(arrays: NameArrays) -> npt.NDArray[np.uint8]:
     return flags
 
 
-def _single_mask(norm: NormName, person_query: bool) -> int:
+def _single_mask(query: QueryTokens, person_query: bool) -> int:
     """The `_single_flags` bit that keeps a name one key of this query reaches."""
-    if norm.has_initials:
+    if query.name.has_initials:
         return _ANY
-    if min_parts(norm) <= 1:
+    if query.parts <= 1:
         return _SMALL_OR_INITIALS if person_query else _SMALL_INITIALS_OR_ORG
     return _INITIALS if person_query else _ORG_SINGLE
 
@@ -588,7 +588,7 @@ class MatcherIndex:
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         related = [(i.ids, i.sims) for i in infos]
         swaps = not (norm.abjad or norm.syllabic) and self._written_swaps(norm, related, cfg)
-        query = QueryTokens(norm, masses, [i.own_id for i in infos], related)
+        query = QueryTokens(norm, masses, [i.own_id for i in infos], related, min_parts(norm))
         return query, infos, weights, swaps
 
     def _written_swaps(
@@ -657,7 +657,7 @@ class MatcherIndex:
             [(query.own_ids[position[t]], query.related[position[t]][0], float(r)) for t, r in repeats.items()],
             self._scratch,
             self._single_flags,
-            _single_mask(norm, person_query),
+            _single_mask(query, person_query),
         )
         return np.frombuffer(found, dtype=np.int64), variants
 

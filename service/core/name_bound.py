@@ -46,6 +46,7 @@ class QueryTokens:
     masses: Sequence[float]
     own_ids: Sequence[int]  # vocabulary id of the token itself, -1 when the lists do not contain it
     related: Sequence[tuple[npt.NDArray[np.int32], FloatArray]]  # ids, credited similarities (words only)
+    parts: int  # at most the name parts OFAC FAQ 5 counts (`names.min_parts`)
 
 
 # The compiled bound's layout of a name (`_kernels.c`: Head, Occurrence): a head record, then one record per token
@@ -131,7 +132,7 @@ class NameArrays:
                 bytes(ord(t[0]) for t in q.tokens),
                 array("q", query.own_ids),
                 person_query,
-                min_parts(q),
+                query.parts,
                 bool(q.numbers),
                 spacing,
             ),

@@ -1320,6 +1320,8 @@ _ABD = "abdul"
 
 def _misspelt_abd(token: str) -> bool:
     """An "abdul" with one letter swapped, added or dropped ("Abudl", "Abdlu", "Abdu"): still half of a given name."""
+    if abs(len(token) - len(_ABD)) > 1:
+        return False
     return one_transposition(token, _ABD) or Levenshtein.distance(token, _ABD) == 1
 
 
