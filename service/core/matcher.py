@@ -246,9 +246,9 @@ _ORG_SINGLE = 16  # any other query with several strong parts
 
 
 def _single_flags(arrays: NameArrays) -> npt.NDArray[np.uint8]:
-    """Per name, the `_single_mask` bits of the queries whose one-key hits on it stay candidates: max(strong counts)
-    below 2, or an organisation pair (the rule needs several parts on both sides), or an initial the rule may
-    count."""
+    """Per name, the `_single_mask` bits of the queries whose one-key hits on it stay candidates: max(parts) below 2
+    (`names.min_parts`: the fewest the rule may count), or an organisation pair (the rule needs several parts on
+    both sides), or an initial the rule may count."""
     small, initials, person = arrays.parts <= 1, arrays.has_initials, arrays.person
     flags = np.full(len(small), _ANY, dtype=np.uint8)
     flags[small | initials] |= _SMALL_OR_INITIALS
@@ -453,7 +453,7 @@ class MatcherIndex:
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
         for norm in self._names:
-            if not (norm.abjad or norm.syllabic):  # the names `typed_swap` reads
+            if not (norm.abjad or norm.syllabic):  # the names `names.written_swaps` reads
                 for word in norm.latin.split():
                     self._written.setdefault(word, ids[skeleton(word)])
         self._by_consonants = self._consonant_table(ids)

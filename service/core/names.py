@@ -83,8 +83,6 @@ PARTICLE_SPELLINGS = frozenset(
         "abou",  # French-style "Abu"
     ]
 )
-# "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part of
-# that one name, not a name part of its own: a particle after "al" ("Din Mohammad" keeps it a name part).
 PARTICLES = frozenset(skeleton(p) for p in PARTICLE_SPELLINGS)  # their skeletons: a vocabulary token's possible kind
 # A particle misspelt by a swap of adjacent letters, as the skeleton or as written ("Aub", "bAu" for "Abu").
 _PARTICLE_SWAPS = frozenset(
@@ -247,8 +245,10 @@ def normalise_name(text: str, entity_type: EntityType | None = None) -> NormName
         if len(characters) == len(written):  # one token per character, nothing dropped or added
             native = tuple(ch for _, ch in sorted(zip(written, characters, strict=True)))
     written_kinds = list(map(written_kind, raw_tokens, written))
-    # A compound's "al-Din" weighs as particles (the vocabulary relates particles and name parts alike, so "din" needs
-    # no particle kind there); the nasab below still reads "bin al-Din" as Din's son.
+    # "Din" closing a compound given name ("Siraj al-Din", "سراج الدين", "Sirajuddin" as name_rules writes it) is part
+    # of that one name: after "al" it weighs as a particle ("Din Mohammad" keeps it a name part; the vocabulary
+    # relates particles and name parts alike, so "din" needs no particle kind there); the nasab below still reads
+    # "bin al-Din" as Din's son.
     compound_kinds = [
         PARTICLE if k and raw_tokens[k] in DIN_SPELLINGS and written[k - 1] == "al" else kind
         for k, kind in enumerate(written_kinds)
