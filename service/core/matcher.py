@@ -56,7 +56,6 @@ from service.core.names import (
     compare_names,
     comparison_form,
     consonant_key,
-    credit_swap,
     given_names,
     glue,
     min_parts,
@@ -66,6 +65,7 @@ from service.core.names import (
     token_mass,
     word_similarity,
     written_pairs,
+    written_swap_credit,
 )
 from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
 from service.core.translit import skeleton, unfolded_junctions
@@ -453,7 +453,7 @@ class MatcherIndex:
         self._single_flags = _single_flags(self._arrays)
         self._scratch = np.zeros(len(self._names), dtype=np.int32)
         for norm in self._names:
-            if not (norm.abjad or norm.syllabic):  # the names `names.written_swaps` reads
+            if norm.lettered:  # the names `names.written_swaps` reads
                 for word in norm.latin.split():
                     self._written.setdefault(word, ids[skeleton(word)])
         self._by_consonants = self._consonant_table(ids)
@@ -587,7 +587,7 @@ class MatcherIndex:
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
         related = [(i.ids, i.sims) for i in infos]
-        swaps = not (norm.abjad or norm.syllabic) and self._written_swaps(norm, related, cfg)
+        swaps = norm.lettered and self._written_swaps(norm, related, cfg)
         query = QueryTokens(norm, masses, [i.own_id for i in infos], related, min_parts(norm))
         return query, infos, weights, swaps
 
@@ -627,8 +627,7 @@ class MatcherIndex:
             other = self._written.get(word[:k] + word[k + 1] + word[k] + word[k + 2 :])
             if other is None or vocabulary[other] == token:
                 continue
-            shorter = min(len(token), len(vocabulary[other]))
-            credit = credit_swap(shorter, cfg) if shorter >= cfg.transposition_min_length else 0.0
+            credit = written_swap_credit(token, vocabulary[other], cfg)
             if credit > word_similarity(token, vocabulary[other], cfg):
                 found[other] = credit
         return token, found

@@ -160,6 +160,12 @@ class NormName:
         return self.script in ABJAD_SCRIPTS
 
     @property
+    def lettered(self) -> bool:
+        """Written in letters that romanise one by one (neither an abjad nor Han, Hangul or Kana): a typo in its words
+        as written is one in their romanisation (`written_swaps`)."""
+        return not (self.abjad or self.syllabic)
+
+    @property
     def hebrew(self) -> bool:
         """Written in Hebrew letters, which `abjad_pattern` reads its own way."""
         return self.script == "Hebrew"
@@ -386,10 +392,16 @@ def written_swaps(written_a: str, written_b: str, config: MatchConfig) -> dict[t
         for v in words_b:
             if len(u) == len(v) and one_transposition(u, v):
                 x, y = skeleton(u), skeleton(v)
-                shorter = min(len(x), len(y))
-                if x != y and shorter >= config.transposition_min_length:
-                    found[x, y] = credit_swap(shorter, config)
+                if x != y and (credit := written_swap_credit(x, y, config)):
+                    found[x, y] = credit
     return found
+
+
+def written_swap_credit(x: str, y: str, config: MatchConfig) -> float:
+    """What `written_swaps` credits two tokens whose words as written are one swap apart: `credit_swap` of the
+    shorter, from `transposition_min_length` letters on, as `word_similarity`; else 0."""
+    shorter = min(len(x), len(y))
+    return credit_swap(shorter, config) if shorter >= config.transposition_min_length else 0.0
 
 
 def word_similarity(x: str, y: str, config: MatchConfig, korean: bool = True, vowels: bool = True) -> float:
@@ -788,7 +800,7 @@ def compare_names(
     same_abjad = a.abjad and b.abjad
     # Two words written one adjacent swap apart are a typo even where the skeleton's folds make other letters of the
     # swapped ones ("VHAEDI" / "VAHEDI" are "vhaidi" / "vahedi"): letter-by-letter scripts only (`written_swaps`).
-    swapped = written_swaps(a.latin, b.latin, config) if swaps and not (a.abjad or b.abjad or syllabic) else {}
+    swapped = written_swaps(a.latin, b.latin, config) if swaps and a.lettered and b.lettered else {}
     typos: set[tuple[str, str]] = set()  # pairs credited so
     for i, x in enumerate(a_tokens):
         kx = a_kinds[i]
@@ -1339,7 +1351,7 @@ def min_parts(name: NormName) -> int:
     return len(strong) - sum(t == _ABD or _misspelt_abd(t) or _particle_like(t) for t in strong)
 
 
-def _parts(name: NormName, abd_typos: int = 0, particle_typos: int = 0) -> int:
+def _parts(name: NormName, abd_typos: int, particle_typos: int) -> int:
     """The name parts OFAC FAQ 5 counts: the strong parts, "abdul" (or `abd_typos` misspellings of it that met the
     other name's) and its name counted once, and no `particle_typos` (strong tokens that are a particle misspelt)."""
     abd = name.tokens.count(_ABD) + abd_typos
@@ -1352,7 +1364,7 @@ def _single_part(
     strong: int,
     initials: int,
     person: bool,
-    misspelt: tuple[Sequence[int], Sequence[int]] = ((0, 0), (0, 0)),
+    misspelt: tuple[Sequence[int], Sequence[int]],
 ) -> bool:
     """OFAC FAQ 5: true when only one name part matches although a side has several parts (`strong` counts the
     matched pairs of strong parts but "abdul": "Abdul Aziz" is one given name, and "Abdul Aziz al-Qasir" against the
