@@ -58,13 +58,16 @@ from service.core.names import (
     consonant_key,
     given_names,
     glue,
+    listed_runs,
     min_parts,
     normalise_name,
     principal_parts,
+    run_spellings,
     spacing_variants,
     token_mass,
     word_similarity,
     written_pairs,
+    written_runs,
     written_swap_credit,
 )
 from service.core.token_graph import EMPTY_IDS, EMPTY_SIMS, TokenGraph
@@ -166,10 +169,11 @@ class _Token:
 class _Variants:
     """Names a query meets by exact lookups rather than token relations.
 
-    `exact`: the query's letters split differently, scored 1 by rule (no bound). `bounded`: names where a query token
-    and two listed tokens, or two of each, spell the same letters, and names without a strong or number part that
-    share a token (the key rule does not reach them); they go through the bound with `links`, per query token index
-    the vocabulary ids that spell a spacing variant with it."""
+    `exact`: the query's letters split differently, scored 1 by rule, and names where two words of the query and two
+    of the name run into the same letters as written (`names.written_runs`); no bound. `bounded`: names where a query
+    token and two listed tokens, or two of each, spell the same letters, and names without a strong or number part
+    that share a token (the key rule does not reach them); they go through the bound with `links`, per query token
+    index the vocabulary ids that spell a spacing variant with it."""
 
     exact: set[int] = field(default_factory=set)
     bounded: set[int] = field(default_factory=set)
@@ -412,6 +416,11 @@ class MatcherIndex:
                     if len(tokens) == 3:
                         three = {ids[t] for t in tokens}.union(self._glued_three.get(key, ()))
                         self._glued_three[key] = tuple(sorted(three))
+            for key, run in listed_runs(norm).items():
+                if run_spellings(norm, run):
+                    joined_key.append(hash(key))
+                    joined_split.append(hash(tuple(sorted(run))))
+                    joined_name.append(n)
             if len(norm.tokens) > 1:
                 self._concat.setdefault(norm.concat, []).append(n)
             if not any(k in (STRONG, NUMBER) for k in norm.kinds):
@@ -711,6 +720,20 @@ class MatcherIndex:
                 names = self._joined_name[a:b].tolist()
                 found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
                 variants.link({q for pair in pairs for q in pair}, self._spelling(text))
+        for key, run in written_runs(norm).items():
+            # The same letters as written, a space moved (`names.moved_spaces`): scored without the bound, which
+            # would need the listed tokens of every run (few names meet one), as `exact` names are.
+            probe = hash(key)
+            low = probe & _JOIN_FILTER_MASK
+            if not (bitmap[low >> 3] >> (low & 7)) & 1 or (a := _first_equal(self._joined_key, probe)) < 0:
+                continue
+            same = hash(tuple(sorted(run)))  # the query's own split
+            if self._joined_one_split[a] and int(self._joined_split[a]) == same:
+                continue
+            b = int(self._joined_key.searchsorted(probe, "right"))
+            splits = self._joined_split[a:b].tolist()
+            names = self._joined_name[a:b].tolist()
+            variants.exact.update(n for n, split in zip(names, splits, strict=True) if split != same)
         return variants
 
     def _abjad_spacing_variants(self, norm: NormName, variants: _Variants) -> None:

@@ -362,6 +362,56 @@ def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict
 _cached_joins = memo(20_000)(_joins)
 
 
+# Marks a `written_runs` key: never a token or tokens glued (those are letters and digits only).
+RUN_MARK = "~"
+# Names with more words than this have no runs (the runs grow with the square of a name's length).
+RUN_MAX_WORDS = 4
+
+
+def written_runs(name: NormName) -> Mapping[str, tuple[str, str]]:
+    """Every two words of the name as written, run together in either order (keyed `RUN_MARK` + the run), with their
+    tokens: two names with a run in common, split elsewhere, are the same letters with a space moved ("SyedJ ohar" /
+    "Syed Johar", "KyongI l" / "Kyong Il": `moved_spaces`). Gluing their tokens may not show it, since a skeleton
+    folds each word's ends on its own ("syedj" is "sied", as "syed" is), and one of the words may be an initial now,
+    which `joins` does not glue. The letters as written, not their skeletons: "San Naung" is not "San Aung", though
+    the skeletons glue into one. Either order, as word order never counts; names of two to `RUN_MAX_WORDS` words, not
+    Han, Hangul or Kana ones, whose syllables decide. Cached by the writing: a query's are probed, then compared."""
+    return {} if name.syllabic else _cached_runs(name.latin, name.abjad)
+
+
+def listed_runs(name: NormName) -> Mapping[str, tuple[str, str]]:
+    """`written_runs` computed afresh (the index visits every listed name once: caching would only cost memory, and
+    the pages a forked worker copies when it writes to a cache the build filled)."""
+    return {} if name.syllabic else _runs(name.latin, name.abjad)
+
+
+def _runs(written: str, abjad: bool) -> dict[str, tuple[str, str]]:
+    words = written.split()
+    if not 2 <= len(words) <= RUN_MAX_WORDS:
+        return {}
+    fold = abjad_skeleton if abjad else skeleton  # as `normalise_name` makes a word its token
+    tokens = [(w, fold(w)) for w in words if w.isalpha()]  # numbers are identity
+    return {RUN_MARK + u + v: (x, y) for p, (u, x) in enumerate(tokens) for q, (v, y) in enumerate(tokens) if p != q}
+
+
+_cached_runs = memo(20_000)(_runs)
+
+
+def run_spellings(name: NormName, run: tuple[str, str]) -> list[Spelling]:
+    """The token indexes a run's two tokens stand at in the name, each way a token the name holds twice allows ("ali"
+    of "Ali al-Ali"), as `joins` spells them: none where a word was set aside (a legal form, a country), a number, or
+    both are initials."""
+    x, y = run
+    kinds, tokens = name.kinds, name.tokens
+    return [
+        (i, j)
+        for i, token_i in enumerate(tokens)
+        if token_i == x and kinds[i] != NUMBER
+        for j, token_j in enumerate(tokens)
+        if token_j == y and i != j and kinds[j] != NUMBER and not kinds[i] == kinds[j] == INITIAL
+    ]
+
+
 def credit(raw: float, config: MatchConfig) -> float:
     """Similarity credited to a fuzzy pair: weaker evidence than its raw ratio ("miles"/"miler" are two names)."""
     return max(0.0, 1.0 - config.fuzzy_penalty * (1.0 - raw))
@@ -722,7 +772,8 @@ class NameComparison:
     # name part), "spacing_variant_beside_unmatched_word" (a one-word spacing variant counted as one name part),
     # "principal_part_omitted" (the listed surname or first given name missing), "korean_romanisation" (two
     # romanisations of one Korean syllable paired: "jeong" / "jong"), "written_swap" (a pair whose words as written
-    # are a swap of adjacent letters apart: "VHAEDI" / "VAHEDI").
+    # are a swap of adjacent letters apart: "VHAEDI" / "VAHEDI"), "moved_space" (a pair left by two words that run into
+    # the same letters as written: "ohar" / "johar" of "SyedJ ohar" / "Syed Johar").
     name_rules: tuple[str, ...] = ()
 
     def explain(self) -> dict[str, Any]:
@@ -822,6 +873,8 @@ def compare_names(
                 sim = near.get(y, 0.0)
             else:
                 sim = token_similarity(x, kx, y, b_kinds[j], config, person)
+            if not sim and not swapped:
+                continue  # most pairs: unrelated, and no typo as written to credit
             variant = False  # two romanisations of the same Korean syllables
             # Such a pair is credited `digraph_similarity` (`word_similarity`): the float test spares most pairs the
             # Korean keys.
@@ -853,18 +906,23 @@ def compare_names(
                     other_syllable = True
                 else:
                     candidates.append((-sim, x, y, (i,), (j,)))
+    moved: list[_Candidate] = []
     if cross:
         candidates.extend(_abjad_join_candidates(a, b, config, no_j))
-    elif native or same_abjad or not spaced:
-        pass  # one token per character on both sides, or the letters decide, or no variant to find
+    elif native or not spaced:
+        pass  # one token per character on both sides, or no variant to find
+    elif same_abjad:
+        moved = moved_spaces(a, b)  # the letters decide: only the same letters, a space moved
     elif unfolded is None:
         candidates.extend(join_candidates(a, b))
+        moved = moved_spaces(a, b)
     else:  # a spacing variant spells the same letters; in a syllabic comparison, also the same j and y
         for candidate in join_candidates(a, b):
             if _spelled_keeping_j_y(a, unfolded[0], candidate[3]) == _spelled_keeping_j_y(b, unfolded[1], candidate[4]):
                 candidates.append((-reading, *candidate[1:]))
             else:
                 glide_clash = True
+    candidates.extend(moved)
     candidates.sort()
     aligned, used_a, used_b = _aligned(candidates, len(a_tokens), len(b_tokens))
     pairs: list[tuple[str, str, float]] = []
@@ -967,6 +1025,8 @@ def compare_names(
         rules += ("principal_part_omitted",)
     if typos and any((x, y) in typos for x, y, _ in pairs):
         rules += ("written_swap",)
+    if moved and {(x, y) for x, y, _ in pairs}.intersection((c[1], c[2]) for c in moved if len(c[3]) == 1):
+        rules += ("moved_space",)  # a one-token pair of `moved_spaces` (two words into one: `spacing_variant`)
     # Unused initials cost one letter each ("Putin, V." against "Vladimir Putin" stays a strong match), unless the
     # other name keeps a different part ("William G. Frost" / "William W. Frost").
     initial_cost = config.conflict_weight * config.initial_conflict_mass if conflict else config.unmatched_weight
@@ -1270,6 +1330,27 @@ def join_candidates(a: NormName, b: NormName) -> list[_Candidate]:
                     for pb in joins_b[key]:
                         if sorted(a.tokens[i] for i in pa) != sorted(b.tokens[j] for j in pb):
                             found.append((-1.0, key, key, pa, pb))
+    return found
+
+
+def moved_spaces(a: NormName, b: NormName) -> list[_Candidate]:
+    """Two words of each name that run into the same letters as written, split elsewhere (`written_runs`): where one
+    word keeps its token on both sides ("syedj" and "syed" are both "sied"), the other two are the letter moved
+    ("ohar" / "johar") and pair as one; else the two words of each side pair as one spacing variant."""
+    runs_a = written_runs(a)
+    runs_b = written_runs(b) if runs_a else {}
+    found: list[_Candidate] = []
+    for key in runs_a.keys() & runs_b.keys():
+        if sorted(runs_a[key]) == sorted(runs_b[key]):
+            continue  # the same split
+        for i, k in run_spellings(a, runs_a[key]):
+            for j, m in run_spellings(b, runs_b[key]):
+                if a.tokens[i] == b.tokens[j]:
+                    found.append((-1.0, a.tokens[k], b.tokens[m], (k,), (m,)))
+                elif a.tokens[k] == b.tokens[m]:
+                    found.append((-1.0, a.tokens[i], b.tokens[j], (i,), (j,)))
+                else:
+                    found.append((-1.0, key[1:], key[1:], (i, k), (j, m)))
     return found
 
 

@@ -14,7 +14,7 @@ from service.core.linked import link_twins
 from service.core.match_config import MatchConfig
 from service.core.matcher import MatcherIndex, Query, _with_links
 from service.core.model import EntityType, Identifier, ListEntry, Name, NameKind, PartialDate, detect_script
-from service.core.names import compare_names, join_candidates, normalise_name
+from service.core.names import compare_names, join_candidates, moved_spaces, normalise_name
 from service.core.screening import Decision
 from tests.conftest import shared_path
 
@@ -471,15 +471,23 @@ def test_every_spacing_variant_is_met_by_an_exact_lookup(real_index: MatcherInde
         if len(words[k]) > 3:
             cut = rng.randrange(1, len(words[k]))
             queries.append(" ".join([*words[:k], words[k][:cut], words[k][cut:], *words[k + 1 :]]))
-    joined = 0
+        # A letter moved across the space, one way or the other (`names.written_runs`).
+        if len(words[k]) > 1 and len(words[k + 1]) > 1:
+            left, right = words[k], words[k + 1]
+            moved = [left[:-1], left[-1] + right] if rng.random() < 0.5 else [left + right[0], right[1:]]
+            queries.append(" ".join([*words[:k], *moved, *words[k + 2 :]]))
+    joined = moved_apart = 0
     for text in queries:
         norm = normalise_name(text)
         spaced = index._spacing_variants(norm).met
         for name_id, listed in enumerate(index._names):
-            if join_candidates(norm, listed):
+            moved = bool(moved_spaces(norm, listed))
+            if moved or join_candidates(norm, listed):
                 assert name_id in spaced, (text, listed.original)
                 joined += 1
+                moved_apart += moved
     assert joined >= 20  # the queries do meet listed names as spacing variants
+    assert moved_apart >= 3  # some as the letters written with a space moved
 
 
 def test_csl_record_is_weighed_with_its_ofac_twin() -> None:
@@ -630,6 +638,20 @@ def test_a_swap_the_skeleton_folds_otherwise_is_found_by_the_index() -> None:
     assert "written_swap" in found["e1"].features["name"].detail["name_rules"]
     assert found == {m.entry.entity_id: m for m in index.exhaustive_search(Query("Hamid VHAEDI", EntityType.PERSON))}
     assert [m.entry.entity_id for m in index.search(Query("GOTEZ, Alain", EntityType.PERSON))] == ["e2"]
+
+
+def test_a_letter_moved_across_a_space_is_found_by_the_index() -> None:
+    # The run of two neighbouring words as written finds the name, though the words' skeletons glue otherwise.
+    index = MatcherIndex.build(
+        [person("g1", Name("HASNAIN, Syed Johar")), person("g2", Name("KIM Kyong Il")), person("g3", Name("San Aung"))],
+        {"test-list": "1"},
+    )
+    for text, expected in (("HASNAIN, SyedJ ohar", "g1"), ("KIM KyongI l", "g2"), ("Sa nAung", "g3")):
+        query = Query(text, EntityType.PERSON)
+        found = {m.entry.entity_id: m.score for m in index.search(query)}
+        assert found == {m.entry.entity_id: m.score for m in index.exhaustive_search(query)}, text
+        assert found.get(expected) == 1.0, text
+    assert "g3" not in {m.entry.entity_id for m in index.search(Query("San Naung", EntityType.PERSON))}
 
 
 def test_a_misspelt_particle_or_abdul_is_no_name_part_for_the_index_either() -> None:

@@ -402,6 +402,36 @@ def test_a_particle_run_glued_to_its_name_is_a_spacing_variant(glued: str, space
     assert score_names("Josemarialuis", "Jose Maria Luis", PERSON) < CFG.report_threshold
 
 
+@pytest.mark.parametrize(
+    ("moved", "listed"),
+    [
+        ("HASNAIN, SyedJ ohar", "HASNAIN, Syed Johar"),  # "syedj" and "syed" share a skeleton: "ohar" is "johar"
+        ("KIM, KyongI l", "KIM, Kyong Il"),  # the letter left behind is an initial now
+        ("Ahme dJan Kuchi", "Ahmed Jan Kuchi"),  # "dj" folds into "d" in "dJan"'s skeleton
+        ("Alia l-Ali", "Ali al-Ali"),  # the name holds "ali" twice
+        ("Ohar HASNAIN SyedJ", "HASNAIN, Syed Johar"),  # word order never counts
+        ("SAKHAROVA, Tatian aAnatolyevna", "SAKHAROVA, Tatiana Anatolyevna"),
+    ],
+)
+def test_a_letter_moved_across_a_space_is_the_same_name(moved: str, listed: str) -> None:
+    assert score_names(moved, listed, PERSON) == 1.0
+    assert score_names(listed, moved, PERSON) == 1.0
+
+
+def test_a_moved_space_is_the_letters_as_written() -> None:
+    comparison = compare_names(
+        normalise_name("HASNAIN, SyedJ ohar", PERSON), normalise_name("HASNAIN, Syed Johar", PERSON), CFG, person=True
+    )
+    assert comparison.name_rules == ("moved_space",)
+    assert ("ohar", "iohar", 1.0) in comparison.pairs
+    # The skeletons of "San Naung" and "San Aung" glue into one; the letters as written differ: two names.
+    assert score_names("San Naung", "San Aung", PERSON) < CFG.report_threshold
+    # Two names written in an abjad compare the letters: the same letters, a space moved, and nothing else.
+    assert score_names("محمدک رمی", "محمد کرمی", PERSON) == 1.0
+    assert score_names("מרדכיי וסף", "מרדכי יוסף", PERSON) == 1.0
+    assert score_names("محمد کرمی", "محمدک ریمی", PERSON) < CFG.report_threshold
+
+
 def test_abjad_letters_never_fold_across_a_junction() -> None:
     # ک + ه are two letters, never the one "kh" a Latin skeleton folds: an abjad name's joins keep both.
     norm = normalise_name("مک هادی")
