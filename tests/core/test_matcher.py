@@ -641,7 +641,7 @@ def test_a_swap_the_skeleton_folds_otherwise_is_found_by_the_index() -> None:
 
 
 def test_a_letter_moved_across_a_space_is_found_by_the_index() -> None:
-    # The run of two neighbouring words as written finds the name, though the words' skeletons glue otherwise.
+    # Two words run together as written find the name, though the words' skeletons glue otherwise.
     index = MatcherIndex.build(
         [person("g1", Name("HASNAIN, Syed Johar")), person("g2", Name("KIM Kyong Il")), person("g3", Name("San Aung"))],
         {"test-list": "1"},
