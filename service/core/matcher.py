@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -694,47 +694,46 @@ class MatcherIndex:
             self._abjad_spacing_variants(norm, variants)
         if not texts or not len(self._joined_key):
             return variants
-        # Most probes miss: a bitmap of the listed keys' low bits answers those with one memory access each, where
-        # a binary search over the ~800,000 keys costs about twenty. (A handful of probes: plain Python beats
-        # numpy's per-call overhead here.)
-        bitmap = self._joined_filter
         for p, text in enumerate(texts):
             probe = hash(text)
-            low = probe & _JOIN_FILTER_MASK
-            if not (bitmap[low >> 3] >> (low & 7)) & 1:
+            if (a := self._joined_first(probe)) < 0:
                 continue
-            a = _first_equal(self._joined_key, probe)
-            if a < 0:
-                continue
-            if p >= words:
-                pairs = norm.joins[text]
-                own = {hash(_split_tokens(norm, pair)) for pair in pairs}
-                if self._joined_one_split[a] and int(self._joined_split[a]) in own:
-                    continue
-            b = int(self._joined_key.searchsorted(probe, "right"))
             if p < words:
-                found.update(self._joined_name[a:b].tolist())
+                found.update(self._joined_names(probe, a, ()))
                 variants.link([at[p]], self._spelling(text))
-            else:
-                splits = self._joined_split[a:b].tolist()
-                names = self._joined_name[a:b].tolist()
-                found.update(n for n, split in zip(names, splits, strict=True) if split not in own)
+                continue
+            pairs = norm.joins[text]
+            own = {hash(_split_tokens(norm, pair)) for pair in pairs}
+            if not (self._joined_one_split[a] and int(self._joined_split[a]) in own):
+                found.update(self._joined_names(probe, a, own))
                 variants.link({q for pair in pairs for q in pair}, self._spelling(text))
         for key, run in written_runs(norm).items():
             # The same letters as written, a space moved (`names.moved_spaces`): scored without the bound, which
             # would need the listed tokens of every run (few names meet one), as `exact` names are.
             probe = hash(key)
-            low = probe & _JOIN_FILTER_MASK
-            if not (bitmap[low >> 3] >> (low & 7)) & 1 or (a := _first_equal(self._joined_key, probe)) < 0:
+            if (a := self._joined_first(probe)) < 0:
                 continue
-            same = hash(tuple(sorted(run)))  # the query's own split
-            if self._joined_one_split[a] and int(self._joined_split[a]) == same:
-                continue
-            b = int(self._joined_key.searchsorted(probe, "right"))
-            splits = self._joined_split[a:b].tolist()
-            names = self._joined_name[a:b].tolist()
-            variants.exact.update(n for n, split in zip(names, splits, strict=True) if split != same)
+            own = {hash(tuple(sorted(run)))}
+            if not (self._joined_one_split[a] and int(self._joined_split[a]) in own):
+                variants.exact.update(self._joined_names(probe, a, own))
         return variants
+
+    def _joined_first(self, probe: int) -> int:
+        """The position of the first listed joined key equal to `probe`, or -1. Most probes miss: a bitmap of the
+        keys' low bits answers those with one memory access each, where a binary search over the million keys costs
+        about twenty. (A handful of probes per query: plain Python beats numpy's per-call overhead here.)"""
+        low = probe & _JOIN_FILTER_MASK
+        if not (self._joined_filter[low >> 3] >> (low & 7)) & 1:
+            return -1
+        return _first_equal(self._joined_key, probe)
+
+    def _joined_names(self, probe: int, first: int, own: Collection[int]) -> list[int]:
+        """The listed names of the joined key `probe` (from its `first` position), but those split as in `own` (the
+        query's own splits: the same tokens, no spacing variant)."""
+        end = int(self._joined_key.searchsorted(probe, "right"))
+        splits = self._joined_split[first:end].tolist()
+        names = self._joined_name[first:end].tolist()
+        return [n for n, split in zip(names, splits, strict=True) if split not in own]
 
     def _abjad_spacing_variants(self, norm: NormName, variants: _Variants) -> None:
         """Names a spacing variant across scripts may reach, found by consonant keys: a Latin-written token that two
