@@ -85,10 +85,15 @@ static uint64_t mask_of(const uint8_t *chars, Py_ssize_t n, uint8_t *extra) {
     return mask;
 }
 
+/* Extras a token may have that lcs_scan's block test tells apart: the bit columns of tokens with at least 1, 2 ..
+ * EXTRA_PLANES extras. */
+enum { EXTRA_PLANES = 7 };
+
 /* letters(blob, offsets) -> (masks: bytes of uint64, extras: bytes, lengths: bytes, columns: bytes of uint64,
- * shortest: bytes) for lcs_scan's prefilter (lengths above 255 are stored as 255). `columns` is `masks` transposed:
- * for symbol b, the words columns[b * W .. b * W + W - 1] (W = ceil(tokens / 64)) have bit i % 64 of word i / 64
- * set when token i holds symbol b; shortest[w] is the least length among tokens 64w .. 64w + 63. */
+ * shortest: bytes, extra_columns: bytes of uint64) for lcs_scan's prefilter (lengths above 255 are stored as 255).
+ * `columns` is `masks` transposed: for symbol b, the words columns[b * W .. b * W + W - 1] (W = ceil(tokens / 64))
+ * have bit i % 64 of word i / 64 set when token i holds symbol b; shortest[w] is the least length among tokens
+ * 64w .. 64w + 63; extra_columns[(k - 1) * W + w] has the bit of each of those tokens with at least k extras. */
 static PyObject *letters(PyObject *self, PyObject *args) {
     PyObject *blob_obj, *offsets_obj;
     if (!PyArg_ParseTuple(args, "OO", &blob_obj, &offsets_obj)) {
@@ -96,7 +101,8 @@ static PyObject *letters(PyObject *self, PyObject *args) {
     }
     Buf blob, offsets;
     blob.held = offsets.held = 0;
-    PyObject *masks = NULL, *extras = NULL, *lengths = NULL, *columns = NULL, *shortests = NULL, *out = NULL;
+    PyObject *masks = NULL, *extras = NULL, *lengths = NULL, *columns = NULL, *shortests = NULL, *extra_columns = NULL;
+    PyObject *out = NULL;
     if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0) {
         goto done;
     }
@@ -113,7 +119,9 @@ static PyObject *letters(PyObject *self, PyObject *args) {
     lengths = PyBytes_FromStringAndSize(NULL, n);
     columns = PyBytes_FromStringAndSize(NULL, 64 * words * 8);
     shortests = PyBytes_FromStringAndSize(NULL, words);
-    if (masks == NULL || extras == NULL || lengths == NULL || columns == NULL || shortests == NULL) {
+    extra_columns = PyBytes_FromStringAndSize(NULL, EXTRA_PLANES * words * 8);
+    if (masks == NULL || extras == NULL || lengths == NULL || columns == NULL || shortests == NULL ||
+        extra_columns == NULL) {
         goto done;
     }
     uint8_t *shortest = (uint8_t *)PyBytes_AS_STRING(shortests);
@@ -123,6 +131,8 @@ static PyObject *letters(PyObject *self, PyObject *args) {
     uint8_t *length = (uint8_t *)PyBytes_AS_STRING(lengths);
     uint64_t *column = (uint64_t *)PyBytes_AS_STRING(columns);
     memset(column, 0, (size_t)(64 * words * 8));
+    uint64_t *extra_column = (uint64_t *)PyBytes_AS_STRING(extra_columns);
+    memset(extra_column, 0, (size_t)(EXTRA_PLANES * words * 8));
     for (Py_ssize_t i = 0; i < n; i++) {
         int64_t len = off[i + 1] - off[i];
         mask[i] = mask_of(chars + off[i], (Py_ssize_t)len, &extra[i]);
@@ -131,17 +141,42 @@ static PyObject *letters(PyObject *self, PyObject *args) {
         for (uint64_t bits = mask[i]; bits; bits &= bits - 1) {
             column[__builtin_ctzll(bits) * words + i / 64] |= (uint64_t)1 << (i % 64);
         }
+        for (int k = 1; k <= EXTRA_PLANES && k <= extra[i]; k++) {
+            extra_column[(k - 1) * words + i / 64] |= (uint64_t)1 << (i % 64);
+        }
     }
-    out = PyTuple_Pack(5, masks, extras, lengths, columns, shortests);
+    out = PyTuple_Pack(6, masks, extras, lengths, columns, shortests, extra_columns);
 done:
     Py_XDECREF(masks);
     Py_XDECREF(extras);
     Py_XDECREF(lengths);
     Py_XDECREF(columns);
     Py_XDECREF(shortests);
+    Py_XDECREF(extra_columns);
     release(&blob);
     release(&offsets);
     return out;
+}
+
+/* The tokens of a 64-token block whose count, kept in bit planes (plane p holds bit p of every token's count, seven
+ * planes), is at least `floor`. */
+static uint64_t at_least(const uint64_t plane[7], int floor) {
+    if (floor <= 0) {
+        return ~(uint64_t)0;
+    }
+    if (floor > 127) {
+        return 0;
+    }
+    uint64_t greater = 0, equal = ~(uint64_t)0;
+    for (int p = 6; p >= 0; p--) {
+        if ((floor >> p) & 1) {
+            equal &= plane[p];
+        } else {
+            greater |= equal & plane[p];
+            equal &= ~plane[p];
+        }
+    }
+    return greater | equal;
 }
 
 /* lcs_scan(text, blob, offsets, letters, begin, end, need) -> (indices: bytes of int64, lcs: bytes, ratios: bytes
@@ -157,21 +192,25 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     const char *text;
     Py_ssize_t m, begin, end;
     PyObject *blob_obj, *offsets_obj, *masks_obj, *extras_obj, *lengths_obj, *columns_obj, *shortest_obj, *need_obj;
-    if (!PyArg_ParseTuple(args, "y#OO(OOOOO)nnO", &text, &m, &blob_obj, &offsets_obj, &masks_obj, &extras_obj,
-                          &lengths_obj, &columns_obj, &shortest_obj, &begin, &end, &need_obj)) {
+    PyObject *extra_columns_obj;
+    if (!PyArg_ParseTuple(args, "y#OO(OOOOOO)nnO", &text, &m, &blob_obj, &offsets_obj, &masks_obj, &extras_obj,
+                          &lengths_obj, &columns_obj, &shortest_obj, &extra_columns_obj, &begin, &end, &need_obj)) {
         return NULL;
     }
     if (m > 64) {
         PyErr_SetString(PyExc_ValueError, "lcs_scan: text longer than 64 characters");
         return NULL;
     }
-    Buf blob, offsets, masks, extras, lengths, columns, shortests, need;
+    Buf blob, offsets, masks, extras, lengths, columns, shortests, extra_columns, need;
     PyObject *out = NULL;
-    blob.held = offsets.held = masks.held = extras.held = lengths.held = columns.held = shortests.held = need.held = 0;
+    blob.held = offsets.held = masks.held = extras.held = lengths.held = columns.held = shortests.held = 0;
+    extra_columns.held = need.held = 0;
     if (get_buf(blob_obj, &blob, 1, "blob", 0) < 0 || get_buf(offsets_obj, &offsets, 8, "offsets", 0) < 0 ||
         get_buf(masks_obj, &masks, 8, "masks", 0) < 0 || get_buf(extras_obj, &extras, 1, "extras", 0) < 0 ||
         get_buf(lengths_obj, &lengths, 1, "lengths", 0) < 0 || get_buf(columns_obj, &columns, 8, "columns", 0) < 0 ||
-        get_buf(shortest_obj, &shortests, 1, "shortest", 0) < 0 || get_buf(need_obj, &need, 1, "need", 0) < 0) {
+        get_buf(shortest_obj, &shortests, 1, "shortest", 0) < 0 ||
+        get_buf(extra_columns_obj, &extra_columns, 8, "extra_columns", 0) < 0 ||
+        get_buf(need_obj, &need, 1, "need", 0) < 0) {
         goto done;
     }
     const uint8_t *chars = DATA(blob, uint8_t);
@@ -184,9 +223,11 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     Py_ssize_t words = (n_tokens + 63) / 64;
     const uint64_t *column = DATA(columns, uint64_t);
     const uint8_t *shortest = DATA(shortests, uint8_t);
+    const uint64_t *extra_column = DATA(extra_columns, uint64_t);
     if (begin < 0 || end > n_tokens || begin > end || ITEMS(masks, uint64_t) != n_tokens ||
         ITEMS(extras, uint8_t) != n_tokens || ITEMS(lengths, uint8_t) != n_tokens ||
         ITEMS(columns, uint64_t) != 64 * words || ITEMS(shortests, uint8_t) != words ||
+        ITEMS(extra_columns, uint64_t) != EXTRA_PLANES * words ||
         (n_tokens > 0 && off[n_tokens] > blob.view.len)) {
         PyErr_SetString(PyExc_IndexError, "lcs_scan: slice out of range");
         goto done;
@@ -204,9 +245,11 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
     uint8_t *lcs_of = NULL;
     double *ratio_of = NULL;
     /* 64 tokens at a time: how many of the text's symbols each holds, as a 7-bit counter per token kept in bit
-     * planes (plane p holds bit p of every token's count), summed from `columns`. Only the tokens whose count can
-     * reach the smallest need of any token at least as long as the shortest of the 64 (the extras add at most
-     * own_extra) go through the exact test below: lowest[n] is the smallest need of a length n or more. */
+     * planes (plane p holds bit p of every token's count), summed from `columns`. Only the tokens whose count plus
+     * extras (the exact test's bound) can reach the smallest need of any token at least as long as the shortest of
+     * the 64 go through the exact test below: lowest[n] is the smallest need of a length n or more. A token with k
+     * extras adds min(k, own_extra): the tokens with at least k (`extra_columns`) need a count of floor - k, for k up
+     * to own_extra; beyond EXTRA_PLANES the columns do not tell, and those tokens need floor - own_extra. */
     int lowest[257];
     lowest[256] = 256;
     for (int n = 255; n >= 0; n--) {
@@ -224,19 +267,11 @@ static PyObject *lcs_scan(PyObject *self, PyObject *args) {
             }
         }
         Py_ssize_t first = w * 64 > begin ? w * 64 : begin, last = w * 64 + 64 < end ? w * 64 + 64 : end;
-        int floor = lowest[shortest[w]] - own_extra;
-        uint64_t reach = ~(uint64_t)0; /* tokens whose count is at least `floor` */
-        if (floor > 0) {
-            uint64_t greater = 0, equal = ~(uint64_t)0;
-            for (int p = 6; p >= 0; p--) {
-                if (floor > 127 || (floor >> p) & 1) {
-                    equal &= plane[p];
-                } else {
-                    greater |= equal & plane[p];
-                    equal &= ~plane[p];
-                }
-            }
-            reach = floor > 127 ? 0 : greater | equal;
+        int floor = lowest[shortest[w]];
+        uint64_t reach = at_least(plane, floor);
+        for (int k = 1; k <= own_extra && k <= EXTRA_PLANES; k++) {
+            int added = k == EXTRA_PLANES ? own_extra : k;
+            reach |= extra_column[(k - 1) * words + w] & at_least(plane, floor - added);
         }
         if (first > w * 64) {
             reach &= ~(uint64_t)0 << (first - w * 64);
@@ -294,6 +329,7 @@ done:
     release(&lengths);
     release(&columns);
     release(&shortests);
+    release(&extra_columns);
     release(&need);
     return out;
 }

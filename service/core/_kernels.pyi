@@ -7,12 +7,12 @@ import numpy.typing as npt
 
 Array = npt.NDArray[Any] | bytes | array[Any]  # anything with the buffer protocol and the item size
 
-def letters(blob: bytes, offsets: Array) -> tuple[bytes, bytes, bytes, bytes, bytes]: ...
+def letters(blob: bytes, offsets: Array) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]: ...
 def lcs_scan(
     text: bytes,
     blob: bytes,
     offsets: Array,
-    letters: tuple[bytes, bytes, bytes, bytes, bytes],
+    letters: tuple[bytes, bytes, bytes, bytes, bytes, bytes],
     begin: int,
     end: int,
     need: bytes,

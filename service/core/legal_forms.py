@@ -345,6 +345,7 @@ _ALIASES: dict[tuple[str, ...], str] = {
 }
 _SUFFIXES = frozenset(tuple(alias.split()) for aliases in SUFFIX_FORMS.values() for alias in aliases)
 _MAX_LEN = max(len(key) for key in _ALIASES)
+_FIRST_WORDS = frozenset(key[0] for key in _ALIASES)  # most tokens start no alias: one set lookup rules them out
 # Short aliases that are also ordinary name words or particles ("as", "at", "co", "ad", "sa"): only recognised at the
 # ends of a name, never in the middle, where they are much more likely to be part of the name itself.
 _EDGE_ONLY_MAX_TOKENS = 1
@@ -428,6 +429,8 @@ def strip_legal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def legal_form_at(tokens: Sequence[str], index: int) -> tuple[str, int] | None:
     """The legal-form class and alias length starting at `tokens[index]` (longest alias first), or None."""
+    if index >= len(tokens) or tokens[index] not in _FIRST_WORDS:
+        return None
     for size in range(min(_MAX_LEN, len(tokens) - index), 0, -1):
         generic = _ALIASES.get(tuple(tokens[index : index + size]))
         if generic is not None:

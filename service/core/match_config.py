@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The fields of a configuration that decide which tokens are related and how much (`MatchConfig.token_key`).
+TokenKey = tuple[float, int, int, int, float, float, float]
+
 
 @dataclass(frozen=True, slots=True)
 class MatchConfig:
@@ -111,7 +114,7 @@ class MatchConfig:
             raise ValueError("fuzzy_min_length and transposition_min_length must be at least 2")
 
     @property
-    def token_key(self) -> tuple[float, int, int, int, float, float, float]:
+    def token_key(self) -> TokenKey:
         """The fields that decide which tokens are related and how much: an index's token graph is valid for
         every configuration with the same key."""
         return (

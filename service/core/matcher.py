@@ -40,7 +40,7 @@ from service.core.features import (
 )
 from service.core.forenames import dictionary_forenames
 from service.core.linked import Link, link_twins, with_attributes_of
-from service.core.match_config import MatchConfig
+from service.core.match_config import MatchConfig, TokenKey
 from service.core.model import EntityType, Identifier, ListEntry, NameKind, PartialDate
 from service.core.name_bound import NameArrays, QueryTokens
 from service.core.names import (
@@ -522,8 +522,12 @@ class MatcherIndex:
 
     # --- query tokens -----------------------------------------------------------------------------------------
 
-    def _token(self, token: str, kind: int, cfg: MatchConfig, abjad: bool = False, hebrew: bool = False) -> _Token:
-        key = (token, cfg.token_key, cfg.abjad_similarity if abjad else 0.0, hebrew)
+    def _token(
+        self, token: str, kind: int, cfg: MatchConfig, token_key: TokenKey, abjad: bool = False, hebrew: bool = False
+    ) -> _Token:
+        """The token's relations under `cfg`, whose `token_key` the caller reads once per query (a property that
+        builds a tuple)."""
+        key = (token, token_key, cfg.abjad_similarity if abjad else 0.0, hebrew)
         found = self._tokens.get(key)
         if found is not None:
             return found
@@ -531,7 +535,7 @@ class MatcherIndex:
         own_id = graph.ids.get(token, -1)
         if kind not in WORD_KINDS:
             ids, sims = EMPTY_IDS, EMPTY_SIMS  # numbers and initials relate by rule, not by spelling
-        elif cfg.token_key == graph.key:
+        elif token_key == graph.key:
             ids, sims = graph.related_ids(token)
         else:
             ids, sims = self._brute_related(token, cfg)
@@ -591,7 +595,11 @@ class MatcherIndex:
     def _query_tokens(self, norm: NormName, cfg: MatchConfig) -> tuple[QueryTokens, list[_Token], _QueryWeights, bool]:
         """The query's tokens for the blocking and the bound, their cached relations, the weights, and whether any
         query word is written one swap from a listed one (`_written_swaps`)."""
-        infos = [self._token(t, k, cfg, norm.abjad, norm.hebrew) for t, k in zip(norm.tokens, norm.kinds, strict=True)]
+        token_key = cfg.token_key
+        infos = [
+            self._token(t, k, cfg, token_key, norm.abjad, norm.hebrew)
+            for t, k in zip(norm.tokens, norm.kinds, strict=True)
+        ]
         extra = {t: info.weight for t, info in zip(norm.tokens, infos, strict=True) if info.weight is not None}
         weights = _QueryWeights(self._weights, extra)
         masses = [token_mass(t, k, weights) for t, k in zip(norm.tokens, norm.kinds, strict=True)]

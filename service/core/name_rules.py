@@ -59,6 +59,7 @@ _DIN_ONE_D = re.compile(r"([a-z]{3,}?)e(dine)")
 _DIN_ONE_D_U = re.compile(r"([a-z]{3,}?)(?:ou(dine)|(?<!o)u(din))")
 # The spellings of that "Din" (الدين romanises "al dyn"): after the article, one word however spelled.
 DIN_SPELLINGS = frozenset({"din", "dine", "deen", "dyn"})
+_DIN_ENDINGS = tuple(DIN_SPELLINGS)  # each of the three patterns ends in one of them
 _SON_OF = frozenset({"ben", "ibn", "bn", "ould"})  # "ould": Mauritanian "son of"
 # Words romanised from Arabic letters (before the skeleton's w → v): ولد "son of" and ابو, whose و is a vowel in
 # every Latin spelling.
@@ -202,7 +203,7 @@ def _split_abd(tokens: Sequence[str], abjad: bool) -> list[str]:
     least = _ABD_NAME_MIN - 1 if abjad else _ABD_NAME_MIN
     out: list[str] = []
     for token in tokens:
-        joined = _ABD_JOINED.match(token)
+        joined = _ABD_JOINED.match(token) if token.startswith("abd") else None  # most words: no regex to run
         if joined is None:
             out.append(token)
             continue
@@ -224,6 +225,9 @@ def _split_din(tokens: Sequence[str]) -> list[str]:
     letters ("سراج الدين")."""
     out: list[str] = []
     for token in tokens:
+        if not token.endswith(_DIN_ENDINGS):  # most words: no regex to run
+            out.append(token)
+            continue
         joined = _DIN_JOINED.fullmatch(token) or _DIN_ONE_D.fullmatch(token) or _DIN_ONE_D_U.fullmatch(token)
         out += [joined.group(1), "al", joined.group(2) or joined.group(3)] if joined else [token]
     return out
@@ -291,7 +295,7 @@ def _read_number(tokens: Sequence[str], start: int) -> tuple[int, int] | None:
 
 def _digit_ordinal(token: str) -> str | None:
     """'1st', '22nd', '113th' → the digits; None for anything else ('4st' is not an ordinal)."""
-    found = _DIGIT_ORDINAL.fullmatch(token)
+    found = _DIGIT_ORDINAL.fullmatch(token) if token[:1].isdigit() else None  # most words: no regex to run
     if found is None:
         return None
     digits, suffix = found.groups()

@@ -323,14 +323,18 @@ def glue(parts: Sequence[str], folds: bool = True) -> str:
     do digits: numbers are identity. `folds=False` for an abjad's tokens, whose letters never fold into one."""
     out = ""
     for part in parts:
-        if out and part and out[-1] == part[0] and part[0] not in _NOT_GLUED:
-            out += part[1:]
-        elif folds and out and part and (fold := junction_fold(out, part)) is not None:
-            of_out, of_part, folded = fold
-            out = out[: len(out) - of_out] + folded + part[of_part:]
-        else:
-            out += part
+        out = glue_two(out, part, folds) if out and part else out + part
     return out
+
+
+def glue_two(left: str, right: str, folds: bool = True) -> str:
+    """`glue` of two non-empty tokens, without the loop: `_joins` glues every ordered pair of a name's tokens."""
+    if left[-1] == right[0] and right[0] not in _NOT_GLUED:
+        return left + right[1:]
+    if folds and (fold := junction_fold(left, right)) is not None:
+        of_left, of_right, folded = fold
+        return left[: len(left) - of_left] + folded + right[of_right:]
+    return left + right
 
 
 def spacing_variants(name: NormName) -> dict[str, tuple[Spelling, ...]]:
@@ -349,7 +353,7 @@ def _joins(tokens: tuple[str, ...], kinds: tuple[int, ...], folds: bool) -> dict
         for j in joinable:
             for k in joinable:
                 if j != k:
-                    key = glue((tokens[j], tokens[k]), folds)
+                    key = glue_two(tokens[j], tokens[k], folds)
                     joins[key] = (*joins[key], (j, k)) if key in joins else ((j, k),)
         if sum(kinds[j] == PARTICLE for j in joinable) >= 2:
             for three in permutations(joinable, 3):
