@@ -317,13 +317,12 @@ class MatcherIndex:
         # Every word of a listed name as written (before the skeleton's folds) → its skeleton's vocabulary id: a query
         # word one adjacent swap away from one is related to it (`names.written_swaps`), whatever the folds make of it.
         self._written: dict[str, int] = {}
-        # Per token settings, per query word as written: its skeleton and the ids `_swapped_word` found.
-        self._swapped_words: dict[
-            tuple[float, int, int, int, float, float, float], dict[str, tuple[str, dict[int, float]]]
-        ] = {}
+        # Per token settings, per query word as written: its skeleton, the ids `_swapped_word` found and whether any
+        # listed word is written one swap from it.
+        self._swapped_words: dict[TokenKey, dict[str, tuple[str, dict[int, float], bool]]] = {}
         self._scratch = np.zeros(0, dtype=np.int32)  # the compiled posting union's marks (1 per name)
         # Per-token lookups by (token, the config's token key, the abjad credit, 0 if not abjad-written, Hebrew or not).
-        self._tokens: dict[tuple[str, tuple[float, int, int, int, float, float, float], float, bool], _Token] = {}
+        self._tokens: dict[tuple[str, TokenKey, float, bool], _Token] = {}
         # Consonant key → vocabulary ids of the strong tokens of names not written in an abjad (names.consonant_key).
         self._by_consonants: dict[str, npt.NDArray[np.int32]] = {}
         # Per two neighbouring strong parts of a Latin-written name: hashed consonant key of the two joined, the
@@ -614,8 +613,9 @@ class MatcherIndex:
         """Add to each word token's `related` the listed tokens written one adjacent swap away from the query word as
         written (`names.written_swaps`; the scorer checks it name by name, since a listed token may be written
         otherwise elsewhere: a superset, as blocking and the bound need), where they relate more than the skeletons
-        do. True when any was added."""
-        added = False
+        do. True when any query word is written one swap from a listed word (the scorer then looks for the swaps:
+        one that relates no more than the skeletons still keeps the pair from reading as two forms of a name)."""
+        near = False
         cache = self._swapped_words.get(cfg.token_key)
         if cache is None or len(cache) >= _TOKEN_CACHE:
             cache = self._swapped_words[cfg.token_key] = {}  # one atomic step: API threads share the index
@@ -623,31 +623,34 @@ class MatcherIndex:
             found = cache.get(word)
             if found is None:
                 found = cache[word] = self._swapped_word(word, cfg)
-            token, swapped = found
+            token, swapped, written = found
+            near = near or written
             for q, t in enumerate(norm.tokens) if swapped else ():
                 if t == token and norm.kinds[q] in WORD_KINDS:
                     merged = dict(zip(related[q][0].tolist(), related[q][1].tolist(), strict=True))
                     merged.update(swapped)
                     ids = sorted(merged)
                     related[q] = (np.array(ids, dtype=np.int32), np.array([merged[i] for i in ids]))
-                    added = True
-        return added
+        return near
 
-    def _swapped_word(self, word: str, cfg: MatchConfig) -> tuple[str, dict[int, float]]:
-        """The word's skeleton and the vocabulary ids of the listed words written one adjacent swap from it, with the
+    def _swapped_word(self, word: str, cfg: MatchConfig) -> tuple[str, dict[int, float], bool]:
+        """The word's skeleton, the vocabulary ids of the listed words written one adjacent swap from it, with the
         credit (`names.written_swaps`), where that beats the skeletons' own relation (most words written one swap
-        apart are one swap apart as skeletons too): one dictionary probe per letter, cached by word (these depend on
-        the writing, not on the skeleton the token cache keys on)."""
+        apart are one swap apart as skeletons too), and whether any listed word is written one swap from it with
+        another skeleton and a credit: one dictionary probe per letter, cached by word (these depend on the writing,
+        not on the skeleton the token cache keys on)."""
         vocabulary, token = self._graph.tokens, skeleton(word)
         found: dict[int, float] = {}
+        written = False
         for k in range(len(word) - 1):
             other = self._written.get(word[:k] + word[k + 1] + word[k] + word[k + 2 :])
             if other is None or vocabulary[other] == token:
                 continue
             credit = written_swap_credit(token, vocabulary[other], cfg)
+            written = written or credit > 0.0
             if credit > word_similarity(token, vocabulary[other], cfg):
                 found[other] = credit
-        return token, found
+        return token, found, written
 
     # --- blocking ---------------------------------------------------------------------------------------------
 

@@ -892,9 +892,12 @@ def compare_names(
                     sim = word_similarity(x, y, config, korean=False, vowels=not syllabic)
             elif syllabic and 0.0 < sim < 1.0 and sim == config.digraph_similarity and unhooked(x) != unhooked(y):
                 sim = word_similarity(x, y, config, vowels=False)  # a syllable's vowel is the syllable ("jung" 중)
-            typo = bool(swapped) and swapped.get((x, y), 0.0) > sim and max(a_kinds[i], b_kinds[j]) <= PARTICLE
+            # A swap as written is a typo even where the skeletons relate more than its credit: then it keeps their
+            # relation, and is still no second form of the name ("Svetlaan" is "svetlan", Svetlana's masculine form,
+            # only by the skeleton's folding of "aa"; two words one swap apart are never two forms as written).
+            typo = bool(swapped) and (x, y) in swapped and max(a_kinds[i], b_kinds[j]) <= PARTICLE
             if typo:
-                sim = swapped[x, y]
+                sim = max(sim, swapped[x, y])
                 typos.add((x, y))
             if sim > 0.0:
                 if sim < 1.0 and person and not cross and not variant and not typo and x != y:  # two forms, no typo

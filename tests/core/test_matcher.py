@@ -322,6 +322,13 @@ def test_candidate_recall_equals_exhaustive_on_real_lists(real_index: MatcherInd
     queries += [
         Query(_FOLDED_SWAP.sub(lambda m: m[0][1] + m[0][0] + m[0][2:], t, count=1)) for t in rng.sample(folded, 6)
     ]
+    # A final "na" swapped: the skeleton folds "aa" and reads a masculine form ("Svetlaan" is "svetlan"), which the
+    # scorer keeps from the gender rule only when the index tells it to look for swaps as written.
+    feminine = [n.value for e in entries if e.entity_type is EntityType.PERSON for n in e.names]
+    feminine = [t for t in feminine if re.search(r"(?i)[^aeiou\W]ana\b", t)]
+    queries += [
+        Query(re.sub(r"(?i)na\b", lambda m: m[0][::-1], t, count=1), EntityType.PERSON) for t in rng.sample(feminine, 4)
+    ]
     # A particle or "Abdul" misspelt counts as what it pairs with for OFAC FAQ 5, and "Abdul" with its name as one
     # part against a listed mononym: the blocking and the bound follow (`names.min_parts`).
     kunyas = [n.value for e in entries for n in e.names if re.fullmatch(r"(?i)(abu|abdul) \w{4,}", n.value)]

@@ -476,6 +476,23 @@ def test_a_swap_as_written_is_a_typo_whatever_the_skeleton_folds() -> None:
     assert score_names("Hamid Vahedi", "Hamid Hvaedi", PERSON) < CFG.review_threshold
 
 
+def test_a_swap_as_written_is_no_second_form_of_the_name() -> None:
+    # "Svetlaan" folds to "svetlan", Svetlana's masculine form, which the skeletons relate more than a swap's credit:
+    # the words as written are one swap apart, a typo, and two forms of a name never are.
+    typo = compare_names(
+        normalise_name("Svetlaan Sergeevna ZHUROVA", PERSON),
+        normalise_name("Svetlana Sergeevna ZHUROVA", PERSON),
+        CFG,
+        person=True,
+    )
+    assert typo.score >= CFG.review_threshold
+    assert "written_swap" in typo.name_rules and "gender_forms" not in typo.name_rules
+    assert score_names("NAVKA, Tatyaan", "NAVKA, Tatyana", PERSON) >= CFG.review_threshold
+    # The masculine form as written is still another person's name.
+    assert score_names("Svetlan Sergeevna ZHUROVA", "Svetlana Sergeevna ZHUROVA", PERSON) < CFG.review_threshold
+    assert score_names("NAVKA, Tatian", "NAVKA, Tatiana", PERSON) < CFG.review_threshold
+
+
 def test_abd_al_and_its_name_are_one_name_part() -> None:
     # "Abdul Aziz" is one given name (Abd al-Aziz), however written: matching it alone is one part of several.
     assert score_names("Abdul Aziz Al-Qasir", "Abdul Aziz", PERSON) <= CFG.single_part_cap
