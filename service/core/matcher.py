@@ -240,6 +240,12 @@ def _split_tokens(norm: NormName, spelling: Spelling) -> tuple[str, ...]:
     return tuple(sorted(norm.tokens[i] for i in spelling))
 
 
+def _run_split(run: tuple[str, str]) -> int:
+    """Which split of its letters a run of two words is (`names.written_runs`), as the joined-key table keeps it:
+    the build and a query's probe must agree."""
+    return hash(tuple(sorted(run)))
+
+
 # Which names related to a single key the one-name-part rule (OFAC FAQ 5) cannot cap below the threshold, by kind
 # of query: bits of a per-name flag byte that the posting union tests (`_single_flags`, `_single_mask`).
 _ANY = 1  # a query with an initial: the rule may count an initial pair, so every name stays
@@ -418,7 +424,7 @@ class MatcherIndex:
             for key, run in listed_runs(norm).items():
                 if run_spellings(norm, run):
                     joined_key.append(hash(key))
-                    joined_split.append(hash(tuple(sorted(run))))
+                    joined_split.append(_run_split(run))
                     joined_name.append(n)
             if len(norm.tokens) > 1:
                 self._concat.setdefault(norm.concat, []).append(n)
@@ -724,7 +730,7 @@ class MatcherIndex:
             probe = hash(key)
             if (a := self._joined_first(probe)) < 0:
                 continue
-            own = {hash(tuple(sorted(run)))}
+            own = {_run_split(run)}
             if not (self._joined_one_split[a] and int(self._joined_split[a]) in own):
                 variants.exact.update(self._joined_names(probe, a, own))
         return variants
