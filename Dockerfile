@@ -9,7 +9,8 @@ COPY workers ./workers
 COPY alembic ./alembic
 COPY alembic.ini ./
 COPY config ./config
-# A C compiler only while installing: the matcher's inner loops (service/core/_kernels.c) are compiled.
+# A C compiler only while installing: the matcher's inner loops (service/core/_kernels.c) and its Python (mypyc,
+# setup.py) are compiled.
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
     && pip install --upgrade pip && pip install . \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*

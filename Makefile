@@ -12,7 +12,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: install run test lint typecheck migrations-check pytest bench clean
 
-$(BIN)/.installed: pyproject.toml setup.py service/core/_kernels.c
+# setup.py compiles the matcher's modules (mypyc): an edit to any of service/core rebuilds them.
+$(BIN)/.installed: pyproject.toml setup.py service/core/_kernels.c service/core/mypyc.ini $(wildcard service/core/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

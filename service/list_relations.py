@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -56,17 +55,15 @@ class RelationIndex:
                     self.owners_of.setdefault(norm_name(rel.target_name), []).append((entry, rel))
 
 
-_CACHE: weakref.WeakKeyDictionary[MatcherIndex, RelationIndex] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
 def relation_index(index: MatcherIndex) -> RelationIndex:
-    """Built once per matcher index (the index itself is cached per set of list versions)."""
+    """Built once per matcher index (the index itself is cached per set of list versions), and kept on it."""
     with _LOCK:
-        found = _CACHE.get(index)
-        if found is None:
-            found = RelationIndex(index)
-            _CACHE[index] = found
+        found = index.derived.get("relations")
+        if not isinstance(found, RelationIndex):
+            found = index.derived["relations"] = RelationIndex(index)
         return found
 
 

@@ -284,6 +284,9 @@ class MatcherIndex:
         self.config = config or MatchConfig()
         self.entries: list[ListEntry] = []
         self.versions: dict[str, str] = {}
+        # What other modules build once per index, kept as long as it is (service.list_relations). Compiled
+        # (setup.py), an index cannot be the key of a weak dictionary.
+        self.derived: dict[str, object] = {}
         self._names: list[NormName] = []
         # Per-name scalars live in arrays, not lists of int and float objects: a forked worker reading them writes no
         # reference count, so it copies none of the pages it shares with the parent that built the index.

@@ -959,7 +959,8 @@ def compare_names(
             if not core and ka in _CORE_KINDS and kb in _CORE_KINDS:
                 core = True
         else:
-            weight = sum(mass_a[i] for i in ia) + sum(mass_b[j] for j in ib)
+            # Summed from 0.0: a float, as `weight` is above (compiled, a variable keeps one type).
+            weight = sum((mass_a[i] for i in ia), 0.0) + sum((mass_b[j] for j in ib), 0.0)
             merged = core = True
             joins.append((sum(a_kinds[i] == STRONG for i in ia), sum(b_kinds[j] == STRONG for j in ib)))
         pairs.append((x, y, -negative))
