@@ -59,18 +59,21 @@ class _Sources(MetaPathFinder):
 
 
 def prefer_sources(package: str, directory: Path, interpreted: bool = False) -> list[str]:
-    """When `stale_modules(directory)` (or, with `interpreted`, any compiled module), import those modules of
-    `package` from their sources from now on; warns when they are stale. Returns them."""
-    stale = stale_modules(directory)
-    chosen = compiled_modules(directory) if interpreted else stale
+    """Import from their sources, from now on, the modules of `package` that have a compiled form: with
+    `interpreted`, all of them; else `stale_modules(directory)`, with a warning. Returns them."""
+    if interpreted:
+        chosen = compiled_modules(directory)
+    else:
+        chosen = stale_modules(directory)
+        if chosen:
+            warnings.warn(
+                f"{package}: sources changed since they were compiled; running them interpreted "
+                "(rebuild: make install)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     if chosen:
         sys.meta_path.insert(0, _Sources(package, directory, chosen))
-    if stale and not interpreted:
-        warnings.warn(
-            f"{package}: sources changed since they were compiled; running them interpreted (rebuild: make install)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
     return chosen
 
 
